@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from programmes import views as programmes_views
+
+from . import views
+
+urlpatterns = [
+    path("", programmes_views.home, name="home"),
+    path("", include("programmes.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", include("mentoring.accounts.urls")),
+    path(
+        "support/",
+        TemplateView.as_view(template_name="support.html"),
+        name="support",
+    ),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+
+@login_required
+def home(request):
+    return render(request, "programmes/home.html", {})
+
+
+def programme_list(request): ...
+def programme_create(request): ...
+def my_applications(request): ...
+def programme_detail(request, slug): ...
+def programme_manage(request, slug): ...

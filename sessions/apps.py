@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class MentoringSessionsConfig(AppConfig):
+    # `sessions` is django.contrib.sessions' label; ours must differ.
+    name = "sessions"
+    label = "mentoring_sessions"
+    verbose_name = "Meetings and session notes"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,90 @@
+"""The fixed cast every view test uses.
+
+- `coordinator` runs `programme`; `other_coordinator` runs `other_programme`.
+- `mentor` and `mentee` are approved members of `programme`.
+- `outsider` is signed up and verified but belongs to nothing.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+
+from programmes.models import Membership
+from tests.factories import MembershipFactory, ProfileFactory, ProgrammeFactory, UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgis"))
+    has_redis = bool(os.environ.get("REDIS_URL"))
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI does)")
+    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL (CI does)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not has_redis:
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_outbox(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory(name="Yorkshire Consultant Mentoring", slug="yorkshire")
+
+
+@pytest.fixture
+def other_programme(db):
+    return ProgrammeFactory(name="North West Peer Mentoring", slug="north-west")
+
+
+def _creator(user):
+    user.user_permissions.add(Permission.objects.get(codename="add_programme"))
+    return user
+
+
+@pytest.fixture
+def coordinator(programme):
+    user = _creator(UserFactory(email="coordinator@example.org", full_name="Cora Ordinator"))
+    MembershipFactory(programme=programme, user=user, role=Membership.Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def other_coordinator(other_programme):
+    user = _creator(UserFactory(email="other.coordinator@example.org", full_name="Otto Other"))
+    MembershipFactory(programme=other_programme, user=user, role=Membership.Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def mentor(programme):
+    user = UserFactory(email="mentor@example.org", full_name="Dr Maya Mentor")
+    ProfileFactory(user=user, years_in_practice="21+")
+    MembershipFactory(programme=programme, user=user, role=Membership.Role.MENTOR, capacity=2)
+    return user
+
+
+@pytest.fixture
+def mentee(programme):
+    user = UserFactory(email="mentee@example.org", full_name="Dr Sam Mentee")
+    ProfileFactory(user=user, years_in_practice="0-5", job_role="trainee", grade="ST4")
+    MembershipFactory(programme=programme, user=user, role=Membership.Role.MENTEE)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="outsider@example.org", full_name="Olive Outsider")
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
