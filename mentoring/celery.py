@@ -10,11 +10,6 @@ app = Celery("mentoring")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The one beat schedule. Each entry names its cadence; the reminders issue adds sweeps.
-app.conf.beat_schedule = {
-    # Every 15 minutes: expire invitations whose link has lapsed (idempotent update).
-    "expire-invitations": {
-        "task": "programmes.tasks.expire_invitations",
-        "schedule": 15 * 60,
-    },
-}
+# The one beat schedule, with each entry's cadence in a comment beside it.
+# The reminders work adds the follow-up, meeting, milestone and inactivity sweeps.
+app.conf.beat_schedule = {}

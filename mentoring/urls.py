@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from programmes import views as programmes_views
+from programmes.views import programmes as programmes_views
 
 from . import views
 
