@@ -23,3 +23,29 @@ def test_home_sends_anonymous_visitors_to_sign_in(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def test_an_unknown_page_is_a_friendly_404(client, outsider):
+    client.force_login(outsider)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "We could not find that page" in body
+    assert reverse("programmes:list") in body
+
+
+def test_the_500_page_renders_without_a_request_or_database():
+    from django.template.loader import render_to_string
+
+    body = render_to_string("500.html")
+    assert "Something went wrong on our side" in body
+    assert "116 123" in body
+
+
+def test_the_403_page_offers_a_way_on(client, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("programmes:create"))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "This page is not available to you" in body
+    assert reverse("home") in body
