@@ -16,11 +16,14 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
+
+# Local state of a development checkout: generated secrets, the SQLite database, the
+# embedded broker's folders. Tests point it at a temporary folder.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 MENTORING_ENV = env.str("MENTORING_ENV", default="development")
 PRODUCTION = MENTORING_ENV == "production"
@@ -39,20 +42,37 @@ def _secret(name: str, make) -> str:
         )
     path = VAR_DIR / f"dev-{name.lower().replace('_', '-')}"
     if not path.exists():
-        VAR_DIR.mkdir(exist_ok=True)
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 
 
 SECRET_KEY = _secret("SECRET_KEY", lambda: secrets.token_urlsafe(50))
+
+
+def _fernet_keys(value: str) -> list[str]:
+    """Check the keys now: a bad one would otherwise fail only at the first encryption."""
+    keys = [k.strip() for k in value.split(",") if k.strip()]
+    try:
+        if not keys:
+            raise ValueError("no key")
+        for key in keys:
+            Fernet(key)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be one or more Fernet keys, comma-separated, newest "
+            'first. Generate one with: python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"'
+        ) from exc
+    return keys
+
+
 # Keys for encrypted fields, newest first: prepend a new key to rotate, keep the old
 # ones until `manage.py rotate_field_keys` (a later issue) has re-encrypted the rows.
-FIELD_ENCRYPTION_KEYS = [
-    k.strip()
-    for k in _secret("FIELD_ENCRYPTION_KEY", lambda: Fernet.generate_key().decode()).split(",")
-    if k.strip()
-]
+FIELD_ENCRYPTION_KEYS = _fernet_keys(
+    _secret("FIELD_ENCRYPTION_KEY", lambda: Fernet.generate_key().decode())
+)
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
@@ -158,7 +178,9 @@ LOGOUT_REDIRECT_URL = "account_login"
 # django-allauth: email is the login; no usernames.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "full_name*", "password1*", "password2*"]
+# allauth 65 lists only its own fields here; the full name comes from the sign-up form
+# class, which also sets the order of the fields on the page.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "mentoring.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -167,6 +189,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "mentoring.accounts.adapters.AccountAdapter"
+# Tell people by email when their password, email address or two-factor settings change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_RATE_LIMITS = {
@@ -179,6 +203,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+# Encrypts TOTP secrets and recovery-code seeds at rest with FIELD_ENCRYPTION_KEYS.
+MFA_ADAPTER = "mentoring.accounts.adapters.MFAAdapter"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -203,7 +229,8 @@ STORAGES = {
 }
 
 # Email: the console in development, SMTP (EMAIL_URL=smtp+tls://user:pass@host:587) in production.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# An empty EMAIL_URL counts as unset, so production names it rather than its scheme.
+EMAIL_CONFIG = environ.Env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://")
 vars().update(EMAIL_CONFIG)
 if PRODUCTION and EMAIL_BACKEND.endswith("console.EmailBackend"):  # noqa: F821
     raise ImproperlyConfigured("EMAIL_URL is not set: production sends email over SMTP.")
@@ -219,8 +246,10 @@ if not REDIS_URL:
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Exchange tables for broadcasts (worker control); kombu's default is ./control.
+        "control_folder": str(_broker_dir / "control"),
     }
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from mentoring.accounts import views as accounts_views
 from programmes.views import programmes as programmes_views
 
 from . import views
@@ -11,6 +12,8 @@ from . import views
 urlpatterns = [
     path("", programmes_views.home, name="home"),
     path("", include("programmes.urls")),
+    # allauth's TOTP set-up, extended to return the person to `?next=` (before allauth's URLs).
+    path("accounts/2fa/totp/activate/", accounts_views.totp_activate, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("mentoring.accounts.urls")),
     path(

@@ -3,12 +3,30 @@ from __future__ import annotations
 import zoneinfo
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from mentoring.fields import EncryptedCharField
-from mentoring.vocabulary import ETHNICITY_CHOICES, RELIGION_CHOICES, JobRole, YearsInPractice
+from mentoring.vocabulary import (
+    ETHNICITY_CHOICES,
+    RELIGION_CHOICES,
+    TOPICS,
+    Framework,
+    JobRole,
+    MeetingMode,
+    YearsInPractice,
+)
+
+
+def _labels(values: list[str], choices: type[models.TextChoices]) -> list[str]:
+    names = dict(choices.choices)
+    return [names.get(v, v) for v in values or []]
+
+
+# Titles skipped when greeting someone by their first name ("Dr Priya Shah" is "Priya").
+HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "rev"}
 
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -63,7 +81,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        return self.preferred_name or (self.full_name.split()[0] if self.full_name else self.email)
+        """What to call the person: their preferred name, else their first name."""
+        if self.preferred_name:
+            return self.preferred_name
+        words = self.full_name.split()
+        while len(words) > 1 and words[0].rstrip(".").lower() in HONORIFICS:
+            words.pop(0)
+        return words[0] if words else self.email
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -111,12 +135,65 @@ class Profile(models.Model):
 
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What a complete profile has, in the order a person is asked to fill it in.
+    COMPLETENESS = [
+        ("job_role", "your job role"),
+        ("specialty", "your specialty"),
+        ("years_in_practice", "your years in practice"),
+        ("region", "your region"),
+        ("bio", "a short bio"),
+        ("topics_seeking", "topics you would like help with"),
+        ("meeting_modes", "how you like to meet"),
+    ]
+    # Lists stored as JSON, and the values each may hold.
+    LIST_CHOICES = {
+        "topics_seeking": set(TOPICS),
+        "topics_offering": set(TOPICS),
+        "meeting_modes": set(MeetingMode.values),
+        "frameworks_taught": set(Framework.values),
+        "frameworks_practised": set(Framework.values),
+    }
+
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for field, allowed in self.LIST_CHOICES.items():
+            values = getattr(self, field)
+            if not isinstance(values, list) or not set(values) <= allowed:
+                errors[field] = "Choose from the list."
+        if self.training_year and self.training_year > timezone.localdate().year:
+            errors["training_year"] = "The training year cannot be in the future."
+        if self.mentor_trained and not self.training_course.strip():
+            errors["training_course"] = "Tell us the name of the course you attended."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_complete(self) -> bool:
         return bool(self.job_role and self.specialty and self.region and self.years_in_practice)
+
+    @property
+    def missing_for_completeness(self) -> list[str]:
+        return [label for field, label in self.COMPLETENESS if not getattr(self, field)]
+
+    @property
+    def completeness_percent(self) -> int:
+        done = len(self.COMPLETENESS) - len(self.missing_for_completeness)
+        return round(100 * done / len(self.COMPLETENESS))
+
+    @property
+    def meeting_mode_labels(self) -> list[str]:
+        return _labels(self.meeting_modes, MeetingMode)
+
+    @property
+    def frameworks_taught_labels(self) -> list[str]:
+        return _labels(self.frameworks_taught, Framework)
+
+    @property
+    def frameworks_practised_labels(self) -> list[str]:
+        return _labels(self.frameworks_practised, Framework)
 
     @property
     def language_list(self) -> list[str]:
@@ -143,11 +220,13 @@ class MatchingPreferences(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="matching_preferences")
     # About the person (so others' preferences can be honoured).
-    sex = EncryptedCharField(max_length=10, choices=Sex.choices, blank=True)
-    age_band = EncryptedCharField(max_length=10, choices=AgeBand.choices, blank=True)
-    ethnicity = EncryptedCharField(max_length=60, choices=ETHNICITY_CHOICES, blank=True)
+    # The encrypted field stores "not given" as NULL (it never encrypts an empty string),
+    # so unset values read back as None: test them for truth, not against "".
+    sex = EncryptedCharField(max_length=10, choices=Sex.choices, blank=True, null=True)
+    age_band = EncryptedCharField(max_length=10, choices=AgeBand.choices, blank=True, null=True)
+    ethnicity = EncryptedCharField(max_length=60, choices=ETHNICITY_CHOICES, blank=True, null=True)
     religion = EncryptedCharField(
-        "religion or belief", max_length=60, choices=RELIGION_CHOICES, blank=True
+        "religion or belief", max_length=60, choices=RELIGION_CHOICES, blank=True, null=True
     )
     # What they would prefer in a mentor.
     prefer_mentor_sex = models.CharField(
@@ -166,3 +245,18 @@ class MatchingPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"Matching preferences of {self.user_id}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            [
+                self.sex,
+                self.age_band,
+                self.ethnicity,
+                self.religion,
+                self.prefer_mentor_sex,
+                self.prefer_mentor_age_band,
+                self.prefer_same_ethnicity,
+                self.prefer_same_religion,
+            ]
+        )

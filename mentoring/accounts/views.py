@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import copy
+
+from allauth.mfa.totp.views import ActivateTOTPView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 
 from .forms import MatchingPreferencesForm, PersonalDetailsForm, ProfileForm
-from .services import preferences_for, profile_for, profile_update
+from .redirects import safe_next_url
+from .services import preferences_for, preferences_update, profile_for, profile_update
 
 
 @login_required
@@ -14,37 +18,65 @@ def profile_detail(request):
     return render(
         request,
         "accounts/profile_detail.html",
-        {"profile": profile_for(request.user), "person": request.user},
+        {
+            "profile": profile_for(request.user),
+            "preferences": preferences_for(request.user),
+            "person": request.user,
+        },
     )
 
 
 @login_required
 def profile_edit(request):
     profile = profile_for(request.user)
+    # Forms validate copies, so a rejected edit never shows on the page as if saved.
+    person = copy.copy(request.user)
     if request.method == "POST":
-        details = PersonalDetailsForm(request.POST, instance=request.user, prefix="me")
-        form = ProfileForm(request.POST, instance=profile)
+        details = PersonalDetailsForm(request.POST, instance=person, prefix="me")
+        form = ProfileForm(request.POST, instance=copy.copy(profile))
         if details.is_valid() and form.is_valid():
-            with transaction.atomic():
-                details.save()
-                profile_update(user=request.user, data=form.cleaned_data)
+            profile_update(user=request.user, personal=details.cleaned_data, data=form.cleaned_data)
             messages.success(request, "Your profile has been saved.")
-            return redirect(request.GET.get("next") or "accounts:profile")
-        messages.error(request, "Please correct the errors below.")
+            return redirect(safe_next_url(request) or "accounts:profile")
+        messages.error(request, "Your profile has not been saved: please correct the errors below.")
     else:
-        details = PersonalDetailsForm(instance=request.user, prefix="me")
+        details = PersonalDetailsForm(instance=person, prefix="me")
         form = ProfileForm(instance=profile)
-    return render(request, "accounts/profile_edit.html", {"details": details, "form": form})
+    return render(
+        request,
+        "accounts/profile_edit.html",
+        {"details": details, "form": form, "next": safe_next_url(request)},
+    )
 
 
 @login_required
 def preferences_edit(request):
     prefs = preferences_for(request.user)
-    form = MatchingPreferencesForm(request.POST or None, instance=prefs)
+    form = MatchingPreferencesForm(request.POST or None, instance=copy.copy(prefs))
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            preferences_update(user=request.user, data=form.cleaned_data)
             messages.success(request, "Your private matching preferences have been saved.")
             return redirect("accounts:profile")
-        messages.error(request, "Please correct the errors below.")
+        messages.error(request, "Your preferences have not been saved: please correct the errors.")
     return render(request, "accounts/preferences_edit.html", {"form": form})
+
+
+class TotpActivateView(ActivateTOTPView):
+    """allauth's TOTP set-up, returning the person to `?next=` once it is on.
+
+    A coordinator sent here by `coordinator_required` goes on to see their new
+    recovery codes, then continues to the page they were trying to reach.
+    """
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        next_url = safe_next_url(self.request)
+        if not next_url:
+            return url
+        if self.did_generate_recovery_codes:
+            return f"{url}?{urlencode({'next': next_url})}"
+        return next_url
+
+
+totp_activate = TotpActivateView.as_view()
