@@ -1,0 +1,96 @@
+"""Start-up configuration: production is safe or refuses to start; development just works."""
+
+from __future__ import annotations
+
+import re
+import stat
+
+import pytest
+from cryptography.fernet import Fernet
+
+from .processes import BASE_DIR, manage, production_env, project_env, settings_variables
+
+PRINT_SETTINGS = (
+    "from django.conf import settings as s; "
+    "print(s.DEBUG, s.SECRET_KEY, ','.join(s.FIELD_ENCRYPTION_KEYS), sep='|')"
+)
+
+
+def _printed_settings(env: dict[str, str]) -> list[str]:
+    result = manage("shell", "-c", PRINT_SETTINGS, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1].split("|")
+
+
+def test_production_configuration_passes_every_deploy_check(tmp_path):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "variable", ["SECRET_KEY", "FIELD_ENCRYPTION_KEY", "ALLOWED_HOSTS", "EMAIL_URL"]
+)
+@pytest.mark.parametrize("how", ["unset", "empty"])
+def test_production_refuses_to_start_without_a_required_variable(tmp_path, variable, how):
+    env = production_env(tmp_path)
+    if how == "unset":
+        del env[variable]
+    else:
+        env[variable] = ""
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert f"{variable} is not set" in last_line
+
+
+def test_production_refuses_an_invalid_field_encryption_key(tmp_path):
+    env = production_env(tmp_path, FIELD_ENCRYPTION_KEY="not-a-fernet-key")
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY must be one or more Fernet keys" in result.stderr
+
+
+def test_several_field_encryption_keys_are_accepted_newest_first(tmp_path):
+    new, old = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    env = production_env(tmp_path, FIELD_ENCRYPTION_KEY=f"{new}, {old}")
+    _debug, _secret, keys = _printed_settings(env)
+    assert keys.split(",") == [new, old]
+
+
+def test_debug_is_off_unless_set(tmp_path):
+    debug, _secret, _keys = _printed_settings(project_env(tmp_path))
+    assert debug == "False"
+    debug, _secret, _keys = _printed_settings(project_env(tmp_path, DEBUG="1"))
+    assert debug == "True"
+
+
+def test_development_generates_secrets_once_and_keeps_them(tmp_path):
+    env = project_env(tmp_path)
+    first = _printed_settings(env)
+    second = _printed_settings(env)
+    assert first == second
+    _debug, secret_key, keys = first
+    assert len(secret_key) >= 50
+    Fernet(keys.encode())  # a usable key
+    for name in ("dev-secret-key", "dev-field-encryption-key"):
+        mode = (tmp_path / "var" / name).stat().st_mode
+        assert stat.S_IMODE(mode) == 0o600, name
+
+
+def test_env_example_documents_every_setting_variable():
+    example = (BASE_DIR / ".env.example").read_text()
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
+    missing = settings_variables() - documented
+    assert not missing, f".env.example does not document: {sorted(missing)}"
+
+
+def test_env_example_explains_each_variable_in_a_comment_above_it():
+    assignment = re.compile(r"^#?\s*[A-Z][A-Z0-9_]*=")
+    lines = (BASE_DIR / ".env.example").read_text().splitlines()
+    for number, line in enumerate(lines):
+        if assignment.match(line):
+            previous = lines[number - 1] if number else ""
+            explained = previous.startswith("#") and not assignment.match(previous)
+            assert explained, f"line {number + 1} has no comment above it: {line}"
