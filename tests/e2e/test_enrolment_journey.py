@@ -79,9 +79,11 @@ def test_a_new_mentee_signs_up_applies_and_is_approved(
     coordinator_page.get_by_role("button", name=re.compile("Approve as mentee")).click()
     expect(coordinator_page.get_by_role("status").first).to_contain_text("is now a mentee")
 
-    assert Membership.objects.active().filter(
-        user__email=email, programme=programme, role=Membership.Role.MENTEE
-    ).exists()
+    assert (
+        Membership.objects.active()
+        .filter(user__email=email, programme=programme, role=Membership.Role.MENTEE)
+        .exists()
+    )
     approval = next(m for m in reversed(mail.outbox) if email in m.to)
     assert "Welcome aboard" in approval.body
     assert approval.alternatives and "Welcome aboard" in approval.alternatives[0][0]
