@@ -189,6 +189,11 @@ class Membership(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(10)],
         help_text="Mentors only: how many mentees at once.",
     )
+    accepting_mentees = models.BooleanField(
+        "taking new mentees",
+        default=True,
+        help_text="Mentors only: untick to pause new requests without changing capacity.",
+    )
     joined_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 
