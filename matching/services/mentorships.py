@@ -12,13 +12,19 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings as django_settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+
+from mentoring.notifications.emails import send_email
 
 from programmes.models import Membership, Programme
 
 from ..errors import MatchingError
 from ..models import MatchingSettings, Mentorship
+
+MAX_CAPACITY = 10
 
 
 def matching_settings_for(programme: Programme) -> MatchingSettings:
@@ -31,7 +37,7 @@ def mentor_load(*, programme: Programme, mentor_id: int) -> int:
     return Mentorship.objects.open().filter(programme=programme, mentor_id=mentor_id).count()
 
 
-def _lock_mentor_membership(programme: Programme, mentor_id: int) -> Membership:
+def lock_mentor_membership(programme: Programme, mentor_id: int) -> Membership:
     membership = (
         Membership.objects.select_for_update()
         .filter(
@@ -72,7 +78,7 @@ def mentorship_create(
     today: dt.date | None = None,
 ) -> Mentorship:
     """Start a mentorship (or an introduction both must accept) within capacity."""
-    membership = _lock_mentor_membership(programme, mentor_id)
+    membership = lock_mentor_membership(programme, mentor_id)
     capacity = membership.capacity if membership.capacity is not None else 0
     if mentor_load(programme=programme, mentor_id=mentor_id) >= capacity:
         raise MatchingError("This mentor has no places left in this programme.")
@@ -96,3 +102,75 @@ def mentorship_create(
     mentorship.full_clean()
     mentorship.save()
     return mentorship
+
+
+# Mentors' own settings, and telling people about a new mentorship ------------------
+
+
+def site_url(name: str, **kwargs) -> str:
+    """An absolute address for a page, for emails."""
+    return django_settings.SITE_URL + reverse(f"matching:{name}", kwargs=kwargs)
+
+
+def mentor_membership(*, programme: Programme, mentor_id: int) -> Membership | None:
+    return (
+        Membership.objects.active()
+        .filter(programme=programme, user_id=mentor_id, role=Membership.Role.MENTOR)
+        .first()
+    )
+
+
+@transaction.atomic
+def mentor_settings_update(
+    *, programme: Programme, mentor_id: int, capacity: int, accepting_mentees: bool
+) -> Membership:
+    """Change how many mentees a mentor takes at once, and whether they take new ones."""
+    membership = lock_mentor_membership(programme, mentor_id)
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise MatchingError(
+            f"Choose between 1 and {MAX_CAPACITY} mentees at once.", field="capacity"
+        )
+    load = mentor_load(programme=programme, mentor_id=mentor_id)
+    if capacity < load:
+        mentees = "mentee" if load == 1 else "mentees"
+        raise MatchingError(
+            f"You are mentoring {load} {mentees} in {programme.name} at the moment, so your "
+            f"capacity cannot be lower than {load}. It can go down once a mentorship closes.",
+            field="capacity",
+        )
+    membership.capacity = capacity
+    membership.accepting_mentees = accepting_mentees
+    membership.full_clean()
+    membership.save(update_fields=["capacity", "accepting_mentees"])
+    return membership
+
+
+def mentorship_announce(mentorship: Mentorship) -> None:
+    """Email both people about a new mentorship, or an introduction they must accept.
+
+    For paths that create a mentorship without either person acting (a published
+    matching run); a mentor accepting a request is told by `request_accept`.
+    """
+    name = "mentorship_introduced" if mentorship.status == Mentorship.Status.PROPOSED else (
+        "mentorship_started"
+    )
+    url = site_url("mentorship_detail", pk=mentorship.pk)
+    for person, other in (
+        (mentorship.mentor, mentorship.mentee),
+        (mentorship.mentee, mentorship.mentor),
+    ):
+        send_email(
+            name,
+            to=[person.email],
+            context={
+                "mentorship": mentorship,
+                "programme": mentorship.programme,
+                "person": person,
+                "other": other,
+                "is_mentor": person.pk == mentorship.mentor_id,
+                "url": url,
+            },
+        )
+
+
+_lock_mentor_membership = lock_mentor_membership  # the name it had first
