@@ -49,3 +49,11 @@ def test_the_403_page_offers_a_way_on(client, outsider):
     body = response.content.decode()
     assert "This page is not available to you" in body
     assert reverse("home") in body
+
+
+def test_every_signed_in_page_offers_the_struggling_link(client, mentee):
+    client.force_login(mentee)
+    for name in ("home", "programmes:list", "accounts:profile"):
+        body = client.get(reverse(name)).content.decode()
+        assert body.count(f'href="{reverse("support")}"') >= 2, name
+        assert "I&#x27;m struggling right now" in body or "I'm struggling right now" in body
