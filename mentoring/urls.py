@@ -12,6 +12,8 @@ from . import views
 urlpatterns = [
     path("", programmes_views.home, name="home"),
     path("", include("programmes.urls")),
+    path("", include("matching.urls")),
+    path("wellbeing/", include("wellbeing.urls")),
     # allauth's TOTP set-up, extended to return the person to `?next=` (before allauth's URLs).
     path("accounts/2fa/totp/activate/", accounts_views.totp_activate, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),

@@ -6,3 +6,4 @@ from django.apps import AppConfig
 class WellbeingConfig(AppConfig):
     name = "wellbeing"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Wellbeing"

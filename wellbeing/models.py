@@ -25,6 +25,9 @@ class WellbeingSettings(models.Model):
         default=30,
         validators=[MinValueValidator(7), MaxValueValidator(180)],
     )
+    # Set once the default UK services have been added to the programme's directory, so a
+    # coordinator who deletes them all is not given them back.
+    directory_seeded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"Wellbeing settings of {self.programme}"

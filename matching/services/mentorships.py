@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.notifications.emails import send_email
-
 from programmes.models import Membership, Programme
 
 from ..errors import MatchingError
@@ -151,9 +150,8 @@ def mentorship_announce(mentorship: Mentorship) -> None:
     For paths that create a mentorship without either person acting (a published
     matching run); a mentor accepting a request is told by `request_accept`.
     """
-    name = "mentorship_introduced" if mentorship.status == Mentorship.Status.PROPOSED else (
-        "mentorship_started"
-    )
+    introduced = mentorship.status == Mentorship.Status.PROPOSED
+    name = "mentorship_introduced" if introduced else "mentorship_started"
     url = site_url("mentorship_detail", pk=mentorship.pk)
     for person, other in (
         (mentorship.mentor, mentorship.mentee),
@@ -165,7 +163,7 @@ def mentorship_announce(mentorship: Mentorship) -> None:
             context={
                 "mentorship": mentorship,
                 "programme": mentorship.programme,
-                "person": person,
+                "recipient": person,
                 "other": other,
                 "is_mentor": person.pk == mentorship.mentor_id,
                 "url": url,

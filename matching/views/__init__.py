@@ -1,0 +1,1 @@
+"""Views of the matching app, one module per sub-domain."""
