@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from ..models import ApplicationQuestion, Membership, Programme
+from ..services.programmes import PROGRAMME_FIELDS
 
 DATE_FIELDS = ("starts_on", "ends_on", "enrolment_opens_on", "enrolment_closes_on")
 
@@ -18,22 +19,7 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "name",
-            "description",
-            "audience",
-            "starts_on",
-            "ends_on",
-            "enrolment_opens_on",
-            "enrolment_closes_on",
-            "kind",
-            "matching_route",
-            "default_mentor_capacity",
-            "relationship_months",
-            "meeting_frequency",
-            "meeting_length_minutes",
-            "coordinators_require_mfa",
-        ]
+        fields = list(PROGRAMME_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "matching_route": forms.RadioSelect,
