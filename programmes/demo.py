@@ -52,6 +52,7 @@ DEMO_PASSWORD = "mentoring-demo"  # noqa: S105 (published: the demo logins)
 MENTORS_PER_SCALE = 30
 MENTEES_PER_SCALE = 80
 INVITATION_DAYS = 14
+PROGRAMME_AGE_DAYS = 185  # the programmes started about six months ago
 BATCH = 500
 
 A, S, D, W = (
@@ -177,9 +178,10 @@ class _Builder:
             audience=spec.audience,
             kind=spec.kind,
             matching_route=spec.matching_route,
-            starts_on=self.today - dt.timedelta(days=30),
+            # Running for about six months, with enrolment still open for a rolling intake.
+            starts_on=self.today - dt.timedelta(days=PROGRAMME_AGE_DAYS),
             ends_on=self.today + dt.timedelta(days=30 * spec.months + 60),
-            enrolment_opens_on=self.today - dt.timedelta(days=75),
+            enrolment_opens_on=self.today - dt.timedelta(days=PROGRAMME_AGE_DAYS + 20),
             enrolment_closes_on=self.today + dt.timedelta(days=45),
             default_mentor_capacity=spec.capacity,
             relationship_months=spec.months,
@@ -450,7 +452,9 @@ class _Builder:
 
     def _application(self, person: Person, programme: Programme) -> Application:
         rng = self.rng
-        submitted = self.now - dt.timedelta(days=rng.randint(3, 70), minutes=rng.randint(0, 600))
+        # Applications still awaiting review are recent; the others span the programme's life.
+        days = rng.randint(3, 21) if person.status == S else rng.randint(10, PROGRAMME_AGE_DAYS)
+        submitted = self.now - dt.timedelta(days=days, minutes=rng.randint(0, 600))
         app = Application(
             programme=programme,
             applicant=person.user,

@@ -90,12 +90,13 @@ NORTH_WEST = ProgrammeSpec(
     name="North West Trainee Peer Mentoring",
     slug="north-west-trainee-peer-mentoring",
     kind=Programme.Kind.PEER,
-    matching_route=Programme.MatchingRoute.MENTEE_REQUESTS,
+    matching_route=Programme.MatchingRoute.COORDINATOR,
     description=(
         "Peer mentoring for doctors in training across the North West. Senior trainees who "
         "have completed peer mentor training support colleagues a few years behind them "
         "through exams, rotations, career choices and the ups and downs of training. "
-        "Mentees browse the mentors' profiles and choose who to ask."
+        "The coordinators pair each mentee with a mentor, weighing training stage, topics "
+        "and where people work."
     ),
     audience="Doctors in training (foundation to ST4) in the North West",
     coordinator=(f"coordinator2@{DEMO_DOMAIN}", "Rajesh Iyer"),

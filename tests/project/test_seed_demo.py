@@ -1,8 +1,11 @@
-"""`manage.py seed_demo`: the demo programmes and the logins `make run` prints."""
+"""`manage.py seed_demo`: the demo programmes, their matching and wellbeing, and the
+logins `make run` prints. The matching and wellbeing details are tested in
+tests/matching/test_demo.py and tests/wellbeing/test_demo.py."""
 
 from __future__ import annotations
 
 import re
+import time
 from io import StringIO
 
 import pytest
@@ -13,10 +16,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from matching.models import MatchingRun, MentorRequest, Mentorship
 from mentoring.accounts.models import MatchingPreferences, Profile, User
 from mentoring.vocabulary import REGIONS, SPECIALTIES, Framework
 from programmes.demo import DEMO_PASSWORD, demo_seed
 from programmes.models import Application, ApplicationQuestion, Invitation, Membership, Programme
+from wellbeing.models import CheckIn, SupportRequest, SupportService
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +32,11 @@ LOGINS = [
     "mentor30@demo.test",
     "mentee1@demo.test",
     "mentee80@demo.test",
+    "welfare1@demo.test",
+    "welfare2@demo.test",
 ]
+YORKSHIRE = "yorkshire-consultant-mentoring"
+NORTH_WEST = "north-west-trainee-peer-mentoring"
 
 
 def seed(*args: str) -> str:
@@ -45,21 +54,23 @@ def _programme(name: str) -> Programme:
     return Programme.objects.get(name=name)
 
 
-@pytest.mark.parametrize("email", LOGINS)
-def test_each_demo_login_signs_in_with_the_demo_password_and_no_second_factor(
-    seeded, client, email
-):
-    response = client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("home")
-    user = User.objects.get(email=email)
-    assert int(client.session["_auth_user_id"]) == user.pk
-    assert not Authenticator.objects.filter(user=user).exists()
+def test_each_demo_login_signs_in_with_the_demo_password_and_no_second_factor(seeded, client):
+    # One seed for every login: seeding is the slow part.
+    for email in LOGINS:
+        client.logout()
+        response = client.post(
+            reverse("account_login"), {"login": email, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, email
+        assert response["Location"] == reverse("home"), email
+        user = User.objects.get(email=email)
+        assert int(client.session["_auth_user_id"]) == user.pk
+        assert not Authenticator.objects.filter(user=user).exists()
 
 
 def test_every_demo_person_has_a_verified_primary_email_and_a_profile(seeded):
     people = User.objects.filter(email__endswith="@demo.test")
-    assert people.count() == 2 + 30 + 80
+    assert people.count() == 2 + 2 + 30 + 80  # coordinators, welfare leads, mentors, mentees
     verified = EmailAddress.objects.filter(user__in=people, verified=True, primary=True)
     assert verified.count() == people.count()
     assert Profile.objects.filter(user__in=people).count() == people.count()
@@ -107,7 +118,9 @@ def test_each_programme_has_applications_in_every_state(seeded, slug):
 
 def test_approved_applicants_are_members_and_no_one_else_is(seeded):
     approved = Application.objects.filter(status=Application.Status.APPROVED)
-    members = Membership.objects.active().exclude(role=Membership.Role.COORDINATOR)
+    members = Membership.objects.active().filter(
+        role__in=[Membership.Role.MENTOR, Membership.Role.MENTEE]
+    )
     assert set(members.values_list("programme", "user", "role")) == set(
         approved.values_list("programme", "applicant", "role")
     )
@@ -185,6 +198,30 @@ def test_it_prints_a_summary(seeded):
     assert "2 programmes" in seeded
     assert "112 people: 2 coordinators, 30 mentors, 80 mentees" in seeded
     assert "mentoring-demo" in seeded
+    assert "12 active mentorships" in seeded
+    assert "4 requests waiting for a reply" in seeded
+    assert "welfare1@demo.test" in seeded and "welfare2@demo.test" in seeded
+    assert "1 support request waiting for contact" in seeded
+
+
+def test_it_creates_pending_requests_a_published_run_and_mentorships_on_both_routes(seeded):
+    assert MentorRequest.objects.pending().filter(programme__slug=YORKSHIRE).count() >= 3
+    run = MatchingRun.objects.get(programme__slug=NORTH_WEST)
+    assert run.status == MatchingRun.Status.PUBLISHED
+    active = Mentorship.objects.filter(status=Mentorship.Status.ACTIVE)
+    assert active.filter(programme__slug=YORKSHIRE, origin=Mentorship.Origin.REQUEST).count() >= 12
+    assert active.filter(programme__slug=NORTH_WEST, run=run).count() >= 5
+
+
+def test_it_creates_check_ins_welfare_leads_directories_and_a_support_request(seeded):
+    for number, slug in ((1, YORKSHIRE), (2, NORTH_WEST)):
+        lead = Membership.objects.active().get(
+            user__email=f"welfare{number}@demo.test", role=Membership.Role.WELFARE_LEAD
+        )
+        assert lead.programme.slug == slug
+        assert SupportService.objects.filter(programme__slug=slug).exists()
+        assert CheckIn.objects.filter(programme__slug=slug).count() >= 30
+    assert SupportRequest.objects.filter(status=SupportRequest.Status.OPEN).count() == 1
 
 
 def test_if_empty_seeds_an_empty_database(db):
@@ -200,10 +237,15 @@ def test_if_empty_does_nothing_once_anyone_has_signed_up(db, outsider):
 
 
 def test_if_empty_is_idempotent(seeded):
-    before = (User.objects.count(), Application.objects.count(), Invitation.objects.count())
+    def counts():
+        return [
+            model.objects.count()
+            for model in (User, Application, Invitation, Mentorship, MentorRequest, CheckIn)
+        ]
+
+    before = counts()
     assert "already has users" in seed("--if-empty")
-    after = (User.objects.count(), Application.objects.count(), Invitation.objects.count())
-    assert after == before
+    assert counts() == before
 
 
 def test_seeding_twice_without_if_empty_is_refused_with_a_clear_message(seeded):
@@ -215,7 +257,15 @@ def test_it_refuses_to_run_in_production_mode(db, settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         seed()
-    assert not User.objects.exists()
+    with pytest.raises(CommandError, match="production"):
+        seed("--if-empty")
+    assert not User.objects.exists() and not Mentorship.objects.exists()
+
+
+def test_the_command_lives_in_the_top_app_so_it_can_seed_every_layer():
+    from django.core.management import get_commands
+
+    assert get_commands()["seed_demo"] == "wellbeing"
 
 
 def test_scale_multiplies_the_mentors_and_mentees(db):
@@ -227,6 +277,24 @@ def test_scale_multiplies_the_mentors_and_mentees(db):
     assert people.filter(email__startswith="coordinator").count() == 2
     assert Programme.objects.count() == 2
     assert "60 mentors, 160 mentees" in output
+
+
+def test_scale_adds_the_matching_and_wellbeing_data_too(db):
+    seed("--scale", "2")
+    assert Mentorship.objects.filter(programme__slug=YORKSHIRE).count() == 14
+    north_west = Membership.objects.active().filter(
+        programme__slug=NORTH_WEST, role=Membership.Role.MENTEE
+    )
+    matched = Mentorship.objects.filter(programme__slug=NORTH_WEST).count()
+    assert matched == north_west.count() // 2
+    assert CheckIn.objects.count() > 200
+
+
+def test_scale_20_finishes_well_under_a_minute(db):
+    started = time.monotonic()
+    output = seed("--scale", "20")
+    assert time.monotonic() - started < 60
+    assert "600 mentors, 1600 mentees" in output
 
 
 def test_scale_must_be_positive(db):

@@ -8,118 +8,325 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('matching', '0001_initial'),
-        ('programmes', '0002_membership_accepting_mentees'),
+        ("matching", "0001_initial"),
+        ("programmes", "0002_membership_accepting_mentees"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', mentoring.fields.EncryptedTextField(blank=True, null=True, verbose_name='why this could help')),
-                ('status', models.CharField(choices=[('proposed', 'Waiting for the mentee'), ('confirmed', 'Confirmed by the mentee'), ('declined', 'Declined by the mentee')], default='proposed', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='matching.mentorship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "note",
+                    mentoring.fields.EncryptedTextField(
+                        blank=True, null=True, verbose_name="why this could help"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Waiting for the mentee"),
+                            ("confirmed", "Confirmed by the mentee"),
+                            ("declined", "Declined by the mentee"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="matching.mentorship",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SupportRequest',
+            name="SupportRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_method', models.CharField(choices=[('phone', 'Phone call'), ('email', 'Email'), ('video', 'Video call'), ('in_person', 'In person')], max_length=20)),
-                ('contact_details', mentoring.fields.EncryptedTextField(help_text='The number or address to use.')),
-                ('preferred_times', mentoring.fields.EncryptedTextField(blank=True, null=True)),
-                ('message', mentoring.fields.EncryptedTextField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Waiting for contact'), ('contacted', 'Contacted'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('handled_at', models.DateTimeField(blank=True, null=True)),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programmes.programme')),
-                ('referral', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wellbeing.referral')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='support_requests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "contact_method",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone call"),
+                            ("email", "Email"),
+                            ("video", "Video call"),
+                            ("in_person", "In person"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "contact_details",
+                    mentoring.fields.EncryptedTextField(help_text="The number or address to use."),
+                ),
+                ("preferred_times", mentoring.fields.EncryptedTextField(blank=True, null=True)),
+                ("message", mentoring.fields.EncryptedTextField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for contact"),
+                            ("contacted", "Contacted"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("handled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wellbeing.referral",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="support_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SupportService',
+            name="SupportService",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150)),
-                ('purpose', models.CharField(max_length=400, verbose_name='what it is for')),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('text', models.CharField(blank=True, max_length=80, verbose_name='text message')),
-                ('url', models.URLField(blank=True, verbose_name='web address')),
-                ('hours', models.CharField(blank=True, max_length=150)),
-                ('urgent', models.BooleanField(default=False, help_text='Shown first to anyone in crisis.', verbose_name='for urgent help')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='support_services', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150)),
+                ("purpose", models.CharField(max_length=400, verbose_name="what it is for")),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("text", models.CharField(blank=True, max_length=80, verbose_name="text message")),
+                ("url", models.URLField(blank=True, verbose_name="web address")),
+                ("hours", models.CharField(blank=True, max_length=150)),
+                (
+                    "urgent",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Shown first to anyone in crisis.",
+                        verbose_name="for urgent help",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="support_services",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-urgent', 'position', 'name'],
+                "ordering": ["-urgent", "position", "name"],
             },
         ),
         migrations.AddField(
-            model_name='referral',
-            name='service',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wellbeing.supportservice'),
+            model_name="referral",
+            name="service",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="wellbeing.supportservice",
+            ),
         ),
         migrations.CreateModel(
-            name='WellbeingSettings',
+            name="WellbeingSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checkin_cadence_days', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(7), django.core.validators.MaxValueValidator(180)], verbose_name='invite a check-in every (days)')),
-                ('programme', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='wellbeing_settings', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "checkin_cadence_days",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        validators=[
+                            django.core.validators.MinValueValidator(7),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="invite a check-in every (days)",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="wellbeing_settings",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_type', models.CharField(max_length=40)),
-                ('record_id', models.PositiveBigIntegerField()),
-                ('action', models.CharField(default='viewed', max_length=20)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_log', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("record_type", models.CharField(max_length=40)),
+                ("record_id", models.PositiveBigIntegerField()),
+                ("action", models.CharField(default="viewed", max_length=20)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_log",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
-                'indexes': [models.Index(fields=['subject', '-at'], name='wellbeing_a_subject_bf473d_idx')],
+                "ordering": ["-at"],
+                "indexes": [
+                    models.Index(fields=["subject", "-at"], name="wellbeing_a_subject_bf473d_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, choices=[('coordinator', 'Coordinator'), ('welfare_lead', 'Welfare lead'), ('mentor', 'Mentor'), ('mentee', 'Mentee')], max_length=20)),
-                ('instrument', models.CharField(default='who5', max_length=20)),
-                ('answers', models.JSONField()),
-                ('raw_score', models.PositiveSmallIntegerField()),
-                ('score', models.PositiveSmallIntegerField()),
-                ('band', models.CharField(max_length=20)),
-                ('anything_on_mind', mentoring.fields.EncryptedTextField(blank=True, null=True)),
-                ('what_would_help', mentoring.fields.EncryptedTextField(blank=True, null=True)),
-                ('share_with_mentor', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='programmes.programme')),
-                ('shared_mentorship', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='matching.mentorship')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkins', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("coordinator", "Coordinator"),
+                            ("welfare_lead", "Welfare lead"),
+                            ("mentor", "Mentor"),
+                            ("mentee", "Mentee"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("instrument", models.CharField(default="who5", max_length=20)),
+                ("answers", models.JSONField()),
+                ("raw_score", models.PositiveSmallIntegerField()),
+                ("score", models.PositiveSmallIntegerField()),
+                ("band", models.CharField(max_length=20)),
+                ("anything_on_mind", mentoring.fields.EncryptedTextField(blank=True, null=True)),
+                ("what_would_help", mentoring.fields.EncryptedTextField(blank=True, null=True)),
+                ("share_with_mentor", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "shared_mentorship",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="matching.mentorship",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkins",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['user', '-created_at'], name='wellbeing_c_user_id_aae57d_idx'), models.Index(fields=['programme', 'created_at'], name='wellbeing_c_program_710712_idx')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "-created_at"], name="wellbeing_c_user_id_aae57d_idx"
+                    ),
+                    models.Index(
+                        fields=["programme", "created_at"], name="wellbeing_c_program_710712_idx"
+                    ),
+                ],
             },
         ),
     ]

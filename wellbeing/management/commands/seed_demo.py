@@ -1,4 +1,12 @@
-"""`manage.py seed_demo`: the demo programmes and logins `make run` prints."""
+"""`manage.py seed_demo`: the demo programmes, their matching and wellbeing, and the
+logins `make run` prints.
+
+It lives in the top app so it can seed every layer: the foundation's people and
+programmes (programmes/demo.py), then matching (matching/demo.py), then wellbeing
+(wellbeing/demo.py), in one transaction. The services it calls send no email: the
+demo people's addresses do not exist, and the first `make run` should not fill the
+terminal with messages.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +14,24 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
 
+from matching.demo import matching_demo_seed
 from mentoring.accounts.models import User
 from programmes.demo import DEMO_PASSWORD, demo_data_exists, demo_seed
+from wellbeing.demo import wellbeing_demo_seed
+
+NO_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class Command(BaseCommand):
     help = (
-        "Create two demo programmes with coordinators, 30 mentors and 80 mentees (all with "
-        f"the password {DEMO_PASSWORD!r}). Refuses to run in production mode."
+        "Create two demo programmes with coordinators, welfare leads, 30 mentors and 80 "
+        "mentees (all with the password "
+        f"{DEMO_PASSWORD!r}), their mentor requests, mentorships, a published matching run "
+        "and six months of wellbeing check-ins. Refuses to run in production mode."
     )
 
     def add_arguments(self, parser):
@@ -48,7 +65,13 @@ class Command(BaseCommand):
                 "Start from an empty database to seed it again."
             )
         started = time.monotonic()
-        summary = demo_seed(scale=scale)
-        for line in summary.lines():
+        # The emails are queued until the transaction commits, so the commit happens
+        # inside the override.
+        with override_settings(EMAIL_BACKEND=NO_EMAIL), transaction.atomic():
+            now = timezone.now()
+            foundation = demo_seed(scale=scale)
+            matching = matching_demo_seed(now=now)
+            wellbeing = wellbeing_demo_seed(now=now)
+        for line in [*foundation.lines(), *matching.lines(), *wellbeing.lines()]:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.1f}s."))
