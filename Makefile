@@ -22,8 +22,14 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash bin/test
 
+## Run every benchmark (plain scripts, not tests); results go to bench/results/.
 bench: $(STAMP)
-	$(BIN)/python -m pytest bench -q -p no:cacheprovider
+	$(BIN)/python -m bench
+
+## Only the matching benchmark (BENCH_SIZES=1000x300 for a quick run).
+.PHONY: bench-matching
+bench-matching: $(STAMP)
+	$(BIN)/python -m bench.matching
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

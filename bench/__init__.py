@@ -1,0 +1,1 @@
+"""Benchmarks, run as plain scripts (`make bench`), never by the test suite."""

@@ -126,7 +126,11 @@ class PoolScores:
                 dt,
             ),
             tabulate(
-                [x.modes for x in a], [x.modes for x in b], scoring.overlap_value, scale["modes"], dt
+                [x.modes for x in a],
+                [x.modes for x in b],
+                scoring.overlap_value,
+                scale["modes"],
+                dt,
             ),
             tabulate(
                 [scoring.languages_of(x) for x in a],
@@ -178,8 +182,7 @@ class PoolScores:
         if not scale:
             self.sought = None
             return
-        codes, names = encode([t for x in self.mentees + self.mentors for t in x.topics])
-        del codes
+        names = dict.fromkeys(t for x in self.mentees + self.mentors for t in sorted(x.topics))
         index = {name: i for i, name in enumerate(names)}
         sought = np.zeros((self.n, len(index)), self.dtype)
         offered = np.zeros((len(index), self.m), self.dtype)
@@ -196,9 +199,7 @@ class PoolScores:
         row_of = {x.id: i for i, x in enumerate(self.mentees)}
         col_of = {x.id: j for j, x in enumerate(self.mentors)}
         pairs = [
-            (row_of[a], col_of[b])
-            for a, b in rules.blocked_pairs
-            if a in row_of and b in col_of
+            (row_of[a], col_of[b]) for a, b in rules.blocked_pairs if a in row_of and b in col_of
         ]
         rows = np.array([p[0] for p in pairs], np.int64)
         cols = np.array([p[1] for p in pairs], np.int64)

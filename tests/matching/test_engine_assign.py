@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+
+import numpy as np
 import pytest
 
 from bench.generate import programme
@@ -14,7 +17,11 @@ from matching.engine import (
     first_come_first_served,
     greedy,
 )
-from matching.engine.assign import ALL_BLOCKED, NO_PLACES, OUTSCORED
+from matching.engine.assign import ALL_BLOCKED, NO_PLACES, OUTSCORED, PER_MENTEE, PER_PLACE
+from matching.engine.matrix import PoolScores
+from matching.engine.shortlist import shortlist
+
+shortlist_module = sys.modules["matching.engine.shortlist"]
 
 SPECIALTY_AND_TOPICS = Weights(**{**{c: 0 for c in CRITERIA}, "specialty": 1, "topics": 1})
 
@@ -157,3 +164,15 @@ class TestLargePools:
         first = assign(pool.mentees, pool.mentors, pool.weights, pool.rules, dense_cells=0)
         again = assign(pool.mentees[::-1], pool.mentors, pool.weights, pool.rules, dense_cells=0)
         assert first == again
+
+    def test_scanning_in_blocks_on_several_threads_changes_nothing(self, pool, monkeypatch):
+        mentees = sorted(pool.mentees, key=lambda c: c.id)
+        mentors = sorted(pool.mentors, key=lambda c: c.id)
+        scores = PoolScores(mentees, mentors, pool.weights, pool.rules, dtype=np.float32)
+        keep = PER_PLACE * np.array([pool.rules.capacities[m.id] for m in mentors])
+        whole = shortlist(scores, pool.rules.min_score, PER_MENTEE, keep, workers=1)
+        monkeypatch.setattr(shortlist_module, "BLOCK_CELLS", 7 * len(mentors))
+        for workers in (1, 2, 3):
+            blocks = shortlist(scores, pool.rules.min_score, PER_MENTEE, keep, workers=workers)
+            for name in ("rows", "cols", "scores", "any_allowed", "any_eligible"):
+                assert np.array_equal(getattr(whole, name), getattr(blocks, name)), name

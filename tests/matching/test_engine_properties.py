@@ -180,7 +180,9 @@ def assert_keeps_the_rules(inst: Instance, result: Assignment) -> None:
 def test_the_assignment_keeps_every_rule_and_lock(inst):
     for dense_cells in (None, SPARSE):
         extra = {} if dense_cells is None else {"dense_cells": dense_cells}
-        assert_keeps_the_rules(inst, assign(inst.mentees, inst.mentors, inst.weights, inst.rules, **extra))
+        assert_keeps_the_rules(
+            inst, assign(inst.mentees, inst.mentors, inst.weights, inst.rules, **extra)
+        )
 
 
 @SETTINGS

@@ -83,7 +83,9 @@ class TestCriteria:
         ],
     )
     def test_topics_count_the_overlap_of_sought_and_offered(self, sought, offered, expected):
-        result = score(mentee(topics=frozenset(sought)), mentor(topics=frozenset(offered)), Weights())
+        result = score(
+            mentee(topics=frozenset(sought)), mentor(topics=frozenset(offered)), Weights()
+        )
         assert result.breakdown["topics"] == pytest.approx(expected)
 
     @pytest.mark.parametrize(
