@@ -1,6 +1,6 @@
 """Generated programmes for the matching benchmark: realistic pools of any size.
 
-The vocabulary is copied from mentoring/vocabulary.py, which needs Django to import.
+The vocabulary comes from mentoring/vocabulary.py (importable without Django settings).
 """
 
 from __future__ import annotations
@@ -10,107 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.engine.types import Candidate, Rules, Weights
+from mentoring.vocabulary import REGIONS, SPECIALTIES, TOPICS
 
-SPECIALTIES = [
-    "Acute medicine",
-    "Anaesthetics",
-    "Cardiology",
-    "Clinical oncology",
-    "Dermatology",
-    "Emergency medicine",
-    "Gastroenterology",
-    "General practice",
-    "General surgery",
-    "Geriatric medicine",
-    "Haematology",
-    "Histopathology",
-    "Intensive care medicine",
-    "Medical oncology",
-    "Neurology",
-    "Obstetrics and gynaecology",
-    "Occupational medicine",
-    "Ophthalmology",
-    "Paediatrics",
-    "Palliative medicine",
-    "Psychiatry",
-    "Public health",
-    "Radiology",
-    "Respiratory medicine",
-    "Rheumatology",
-    "Trauma and orthopaedic surgery",
-    "Urology",
-    "Other",
-]
-REGIONS = [
-    "West Yorkshire",
-    "South Yorkshire and Bassetlaw",
-    "North Yorkshire and Humber",
-    "Merseyside",
-    "Lancashire",
-    "Greater Manchester",
-    "Durham, Darlington and Tees",
-    "Cumbria, Northumberland, Tyne and Wear",
-    "Cheshire, Warrington and Wirral",
-    "Arden, Herefordshire and Worcestershire",
-    "Birmingham, Solihull and the Black Country",
-    "Derbyshire and Nottinghamshire",
-    "East Anglia",
-    "Essex",
-    "Hertfordshire and the South Midlands",
-    "Leicestershire and Lincolnshire",
-    "Shropshire and Staffordshire",
-    "Bath, Gloucestershire, Swindon and Wiltshire",
-    "Bristol, North Somerset, Somerset and South Gloucestershire",
-    "Devon, Cornwall and Isles of Scilly",
-    "Kent and Medway",
-    "Surrey and Sussex",
-    "Thames Valley",
-    "Wessex",
-    "Ayrshire and Arran",
-    "Borders",
-    "Dumfries and Galloway",
-    "Fife",
-    "Forth Valley",
-    "Grampian",
-    "Greater Glasgow and Clyde",
-    "Highland",
-    "Lanarkshire",
-    "Lothian",
-    "Orkney",
-    "Shetland",
-    "Tayside",
-    "Western Isles",
-    "Greater London",
-    "Northern Ireland",
-    "Wales",
-    "Other",
-]
-TOPICS = [
-    "Assessments/education",
-    "Bullying/harassment",
-    "Career choice",
-    "Career development",
-    "Coping with work after injury or illness",
-    "Dealing with illness",
-    "Dealing with injury",
-    "Developing teams/services",
-    "Engagement",
-    "Managing a crisis",
-    "Managing change",
-    "Mental health issues (e.g. depression, substance abuse, addictions)",
-    "Morale",
-    "Negative thoughts or suicidal ideation",
-    "Personal relationships",
-    "Physical health",
-    "Relationships with colleagues",
-    "Return to work after injury or illness",
-    "Self-confidence",
-    "Stress",
-    "Taking an opportunity",
-    "Thinking through clinical situations",
-    "Work-life balance",
-    "Workload",
-]
 MODES = ["video", "phone", "in_person"]
 TIME_ZONES = ["Europe/London", "Europe/Dublin", "Europe/Paris", "Asia/Kolkata"]
 LANGUAGES = ["Welsh", "Urdu", "Hindi", "Polish", "Arabic", "Gaelic", "Punjabi", "Spanish"]
