@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from matching.models import Mentorship
 from mentoring.fields import EncryptedTextField
@@ -35,12 +35,30 @@ class WellbeingSettings(models.Model):
 
 class CheckInQuerySet(models.QuerySet):
     def visible_to(self, user) -> CheckInQuerySet:
-        """The owner; and the current mentor, for check-ins the owner chose to share."""
+        """The owner; and the current mentor, for check-ins the owner chose to share.
+
+        "Current" means the mentorship is active or paused and both people are still in
+        the programme in those roles: a mentor (or mentee) who has left the programme
+        ends the sharing even if nobody closed the mentorship.
+        """
         if not user.is_authenticated:
             return self.none()
+        active = Membership.objects.active()
+        still_mentor = active.filter(
+            user=user,
+            role=Membership.Role.MENTOR,
+            programme=OuterRef("shared_mentorship__programme"),
+        )
+        still_mentee = active.filter(
+            user=OuterRef("user"),
+            role=Membership.Role.MENTEE,
+            programme=OuterRef("shared_mentorship__programme"),
+        )
         return self.filter(
             Q(user=user)
             | Q(
+                Exists(still_mentor),
+                Exists(still_mentee),
                 share_with_mentor=True,
                 shared_mentorship__mentor=user,
                 shared_mentorship__status__in=(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from programmes.models import Membership
 from tests.wellbeing.checkin_setup import (
     LOW_ANSWERS,
     NOT_LOW_ANSWERS,
@@ -83,6 +85,27 @@ def test_a_former_mentor_no_longer_sees_what_was_shared(client, mentor, mentorsh
     body = shared_page(client, mentor)
     assert "Quokka feelings" not in body
     assert not CheckIn.objects.visible_to(mentor).exists()
+
+
+def test_a_mentor_who_has_left_the_programme_no_longer_sees_what_was_shared(
+    client, programme, mentor, mentorship, shared
+):
+    # Leaving (withdrawing from the programme) ends the membership; the mentorship row
+    # may stay open, but the person is no longer anyone's current mentor there.
+    Membership.objects.filter(programme=programme, user=mentor).update(ended_at=timezone.now())
+
+    assert "Quokka feelings" not in shared_page(client, mentor)
+    assert not CheckIn.objects.visible_to(mentor).exists()
+
+
+def test_a_mentee_who_has_left_the_programme_stops_sharing(
+    client, programme, mentor, mentee, mentorship, shared
+):
+    Membership.objects.filter(programme=programme, user=mentee).update(ended_at=timezone.now())
+
+    assert "Quokka feelings" not in shared_page(client, mentor)
+    assert not CheckIn.objects.visible_to(mentor).exists()
+    assert list(CheckIn.objects.visible_to(mentee)) == [shared]
 
 
 def test_a_new_mentor_does_not_see_what_was_shared_with_the_previous_one(
