@@ -20,6 +20,7 @@ from mentoring.notifications.emails import send_email
 from ..errors import MatchingError
 from ..models import ClosingReview, Mentorship
 from .mentorships import site_url
+from .requests import requests_withdraw_for_leaver
 
 Status = Mentorship.Status
 NOTE_MAX = 3000
@@ -248,3 +249,39 @@ def closing_review_submit(
     except IntegrityError as exc:
         raise MatchingError("You have already sent your closing review. Thank you.") from exc
     return review
+
+
+@transaction.atomic
+def mentorships_end_for_leaver(*, programme, user_id: int, role: str) -> int:
+    """Someone left the programme as mentor or mentee: end what depended on it.
+
+    Their open mentorships in that role close (the other person is told and asked for
+    a closing review) and their waiting requests are withdrawn, so a place is never
+    held, or a record kept visible, for someone who is no longer a member.
+    """
+    as_mentor = role == "mentor"
+    mentorships = list(
+        Mentorship.objects.select_for_update(of=("self",))
+        .open()
+        .filter(programme=programme, **{"mentor_id" if as_mentor else "mentee_id": user_id})
+        .select_related("programme", "mentor", "mentee")
+    )
+    reason = (
+        Mentorship.CloseReason.MENTOR_WITHDREW
+        if as_mentor
+        else Mentorship.CloseReason.MENTEE_WITHDREW
+    )
+    now = timezone.now()
+    for mentorship in mentorships:
+        leaver = mentorship.mentor if as_mentor else mentorship.mentee
+        mentorship.status = Status.CLOSED
+        mentorship.close_reason = reason
+        mentorship.closed_at = now
+        mentorship.closed_by = leaver
+        mentorship.paused_until = None
+        mentorship.save(
+            update_fields=["status", "close_reason", "closed_at", "closed_by", "paused_until"]
+        )
+        _tell_other("mentorship_closed", mentorship, leaver)
+    requests_withdraw_for_leaver(programme=programme, user_id=user_id, as_mentor=as_mentor)
+    return len(mentorships)

@@ -403,3 +403,12 @@ def conflict_declare(
         programme=programme, mentee=mentee, mentor_id=mentor_id, status=Status.PENDING
     ).update(status=Status.WITHDRAWN, responded_at=timezone.now())
     return conflict
+
+
+def requests_withdraw_for_leaver(*, programme: Programme, user_id: int, as_mentor: bool) -> int:
+    """Withdraw the waiting requests made by (or to) someone who left the programme."""
+    return MentorRequest.objects.filter(
+        programme=programme,
+        status=Status.PENDING,
+        **{"mentor_id" if as_mentor else "mentee_id": user_id},
+    ).update(status=Status.WITHDRAWN, responded_at=timezone.now())

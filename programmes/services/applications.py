@@ -16,6 +16,7 @@ from mentoring.notifications.emails import send_email
 
 from ..errors import ProgrammeError
 from ..models import Application, ApplicationQuestion, Membership, Programme
+from ..signals import membership_ended
 
 # Profile fields an application may update; everything else in `data` is ignored.
 PROFILE_FIELDS = (
@@ -179,7 +180,13 @@ def application_withdraw(*, application: Application, by: User) -> Application:
             role=locked.role,
             ended_at__isnull=True,
         )
-        memberships.update(ended_at=now)
+        if memberships.update(ended_at=now):
+            membership_ended.send(
+                sender=Membership,
+                programme=locked.programme,
+                user_id=locked.applicant_id,
+                role=locked.role,
+            )
     return locked
 
 
