@@ -13,6 +13,7 @@ urlpatterns = [
     path("", programmes_views.home, name="home"),
     path("", include("programmes.urls")),
     path("", include("matching.urls")),
+    path("", include("sessions.urls")),
     path("wellbeing/", include("wellbeing.urls")),
     # allauth's TOTP set-up, extended to return the person to `?next=` (before allauth's URLs).
     path("accounts/2fa/totp/activate/", accounts_views.totp_activate, name="mfa_activate_totp"),
