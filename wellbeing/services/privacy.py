@@ -27,7 +27,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -38,6 +38,19 @@ from mentoring.notifications.emails import send_email
 from mentoring.notifications.models import Delivery
 from programmes.errors import ProgrammeError
 from programmes.models import Application, ApplicationQuestion, Invitation, Membership, Programme
+from sessions.models import (
+    ActionItem,
+    AgendaItem,
+    AvailabilitySlot,
+    AvailabilityWindow,
+    Blackout,
+    CalendarFeed,
+    Meeting,
+    MeetingDefaults,
+    MentoringAgreement,
+    Reflection,
+    SessionNote,
+)
 
 from ..models import AccessLog, CheckIn, Referral, SupportRequest
 
@@ -300,6 +313,186 @@ def _emails_sent(user: User) -> list[dict]:
     return [_fields(d, ("kind", "period", "created_at")) for d in rows]
 
 
+def _with_whom(meeting: Meeting, user: User) -> dict[str, Any]:
+    is_mentor = meeting.mentor_id == user.pk
+    return {
+        "programme": meeting.mentorship.programme.name,
+        "your_role": "mentor" if is_mentor else "mentee",
+        "with": (meeting.mentee if is_mentor else meeting.mentor).full_name,
+        "starts_at": meeting.starts_at,
+    }
+
+
+def _meetings(user: User) -> list[dict]:
+    rows = (
+        Meeting.objects.of_member(user)
+        .select_related("mentorship__programme", "mentor", "mentee")
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.filter(author=user),
+                to_attr="own_agenda",
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+    out = []
+    for m in rows:
+        row = {
+            **_with_whom(m, user),
+            **_fields(m, ("ends_at", "video_link", "location", "created_at")),
+            "mode": m.get_mode_display(),
+            "status": m.get_status_display(),
+            "cancelled_by_you": m.cancelled_by_id == user.pk,
+            "your_agenda_items": [{"text": a.text, "added_at": a.created_at} for a in m.own_agenda],
+        }
+        if m.cancelled_by_id == user.pk:
+            row["your_cancellation_reason"] = m.cancel_reason
+        out.append(row)
+    return out
+
+
+def _session_notes_you_wrote(user: User) -> list[dict]:
+    # The author's whole note, private parts included: they are the author's own.
+    rows = (
+        SessionNote.objects.filter(author=user)
+        .select_related("meeting__mentorship__programme", "meeting__mentor", "meeting__mentee")
+        .order_by("meeting__starts_at", "pk")
+    )
+    return [
+        {
+            **_with_whom(n.meeting, user),
+            "framework": n.get_framework_display(),
+            "shared_summary": n.shared_summary,
+            "your_private_sections": n.sections,
+            "your_private_notes": n.private_notes,
+            "tags": n.tags,
+            **_fields(n, ("created_at", "updated_at")),
+        }
+        for n in rows
+    ]
+
+
+def _session_notes_shared_with_you(user: User) -> list[dict]:
+    # Only the part the author shared with the person; never their private sections.
+    rows = (
+        SessionNote.objects.filter(meeting__mentee=user)
+        .exclude(author=user)
+        .select_related("meeting__mentorship__programme", "meeting__mentor", "meeting__mentee")
+        .only(
+            "shared_summary",
+            "updated_at",
+            "meeting__starts_at",
+            "meeting__mentor_id",
+            "meeting__mentee_id",
+            "meeting__mentor__full_name",
+            "meeting__mentee__full_name",
+            "meeting__mentorship__programme__name",
+        )
+        .order_by("meeting__starts_at", "pk")
+    )
+    return [
+        {
+            **_with_whom(n.meeting, user),
+            "shared_summary": n.shared_summary,
+            "updated_at": n.updated_at,
+        }
+        for n in rows
+    ]
+
+
+def _reflections(user: User) -> list[dict]:
+    rows = (
+        Reflection.objects.filter(author=user)
+        .select_related("meeting__mentorship__programme", "meeting__mentor", "meeting__mentee")
+        .order_by("meeting__starts_at", "pk")
+    )
+    return [
+        {**_with_whom(r.meeting, user), "text": r.text, "updated_at": r.updated_at} for r in rows
+    ]
+
+
+def _action_items(user: User) -> list[dict]:
+    rows = (
+        ActionItem.objects.visible_to(user)
+        .select_related("mentorship__programme", "meeting")
+        .order_by("mentorship_id", "pk")
+    )
+    return [
+        {
+            "programme": a.mentorship.programme.name,
+            "text": a.text,
+            "whose": a.get_owner_display(),
+            "from_meeting_on": a.meeting.starts_at if a.meeting else None,
+            **_fields(a, ("due_on", "done_at", "created_at")),
+            "added_by_you": a.created_by_id == user.pk,
+        }
+        for a in rows
+    ]
+
+
+def _agreements(user: User) -> list[dict]:
+    rows = (
+        MentoringAgreement.objects.filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user))
+        .select_related("mentorship__programme", "mentorship__mentor", "mentorship__mentee")
+        .order_by("mentorship_id")
+    )
+    out = []
+    for a in rows:
+        mentorship = a.mentorship
+        out.append(
+            {
+                "programme": mentorship.programme.name,
+                "mentor": mentorship.mentor.full_name,
+                "mentee": mentorship.mentee.full_name,
+                **_fields(
+                    a,
+                    (
+                        "meeting_frequency",
+                        "contact",
+                        "confidentiality",
+                        "signposting",
+                        "ending",
+                        "version",
+                        "mentor_confirmed_at",
+                        "mentee_confirmed_at",
+                        "updated_at",
+                    ),
+                ),
+            }
+        )
+    return out
+
+
+def _availability(user: User) -> dict:
+    defaults = MeetingDefaults.objects.filter(mentor=user).first()
+    return {
+        "default_video_link": defaults.video_link if defaults else "",
+        "default_meeting_place": defaults.location if defaults else "",
+        "weekly_windows": [
+            {
+                "weekday": w.get_weekday_display(),
+                **_fields(w, ("start_time", "end_time", "time_zone", "modes")),
+            }
+            for w in AvailabilityWindow.objects.filter(mentor=user)
+        ],
+        "one_off_slots": [
+            _fields(s, ("starts_at", "ends_at", "modes"))
+            for s in AvailabilitySlot.objects.filter(mentor=user)
+        ],
+        "time_away": [
+            _fields(b, ("starts_on", "ends_on", "note"))
+            for b in Blackout.objects.filter(mentor=user)
+        ],
+    }
+
+
+def _calendar_feed(user: User) -> dict:
+    # Whether a private feed exists, never its address: the token opens the calendar.
+    feed = CalendarFeed.objects.filter(user=user).only("created_at").first()
+    return {"has_a_calendar_feed": feed is not None, "set_up_at": feed.created_at if feed else None}
+
+
 @dataclass(frozen=True)
 class Section:
     key: str  # the key in data.json
@@ -307,8 +500,7 @@ class Section:
     build: Callable[[User], Any]  # a fixed number of queries, whatever the data size
 
 
-# Later work (meetings, session notes and reflections, action items) appends its own
-# sections here; data.json and summary.html pick them up with no other change.
+# data.json and summary.html pick up a new section here with no other change.
 SECTIONS: list[Section] = [
     Section("account", "Your account", _account),
     Section("profile", "Your profile", _profile),
@@ -325,6 +517,18 @@ SECTIONS: list[Section] = [
     Section("referrals_you_suggested", "Referrals you suggested", _referrals_you_suggested),
     Section("access_log", "Who has read your records", _access_log),
     Section("emails_sent", "Emails we have sent you", _emails_sent),
+    Section("meetings", "Meetings", _meetings),
+    Section("session_notes_you_wrote", "Session notes you wrote", _session_notes_you_wrote),
+    Section(
+        "session_notes_shared_with_you",
+        "Session notes shared with you",
+        _session_notes_shared_with_you,
+    ),
+    Section("reflections", "Your reflections", _reflections),
+    Section("action_items", "Action items", _action_items),
+    Section("mentoring_agreements", "Mentoring agreements", _agreements),
+    Section("availability", "Your availability", _availability),
+    Section("calendar_feed", "Your calendar feed", _calendar_feed),
 ]
 
 
@@ -459,6 +663,20 @@ def _end_relationships(person: User, old_email: str, now: dt.datetime) -> None:
         status=Application.Status.WITHDRAWN, withdrawn_at=now
     )
     Invitation.objects.pending().filter(email__iexact=old_email).update(revoked_at=now)
+    _cancel_future_meetings(person, now)
+
+
+def _cancel_future_meetings(person: User, now: dt.datetime) -> None:
+    # The other person hears of the closure by email; a new sequence updates calendars.
+    Meeting.objects.of_member(person).filter(
+        starts_at__gt=now, status__in=(Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED)
+    ).update(
+        status=Meeting.Status.CANCELLED,
+        cancelled_by=person,
+        cancel_reason="",
+        sequence=F("sequence") + 1,
+        updated_at=now,
+    )
 
 
 def _erase_confidential(person: User) -> None:
@@ -480,6 +698,21 @@ def _erase_confidential(person: User) -> None:
     MentorRequest.objects.filter(mentee=person).update(message=REMOVED_TEXT)
     MentorRequest.objects.filter(mentor=person).update(decline_reason=None, reply_message="")
     Application.objects.filter(applicant=person).update(goals="", motivation="", answers={})
+    _erase_session_records(person)
+
+
+def _erase_session_records(person: User) -> None:
+    # Their own words go; the other person's notes and reflections stay theirs. A
+    # mentor's shared summary stays, as it is the mentee's record of the meeting too.
+    Reflection.objects.filter(author=person).delete()
+    AgendaItem.objects.filter(author=person).delete()
+    SessionNote.objects.filter(author=person).update(sections={}, private_notes=None)
+    Meeting.objects.filter(cancelled_by=person).update(cancel_reason="")
+    CalendarFeed.objects.filter(user=person).delete()
+    MeetingDefaults.objects.filter(mentor=person).delete()
+    AvailabilityWindow.objects.filter(mentor=person).delete()
+    AvailabilitySlot.objects.filter(mentor=person).delete()
+    Blackout.objects.filter(mentor=person).delete()
 
 
 def _blank_profile(person: User) -> None:
