@@ -2,7 +2,8 @@
 logins `make run` prints.
 
 It lives in the top app so it can seed every layer: the foundation's people and
-programmes (programmes/demo.py), then matching (matching/demo.py), then wellbeing
+programmes (programmes/demo.py), then matching (matching/demo.py), then meetings
+(sessions/demo.py), then wellbeing
 (wellbeing/demo.py), in one transaction. The services it calls send no email: the
 demo people's addresses do not exist, and the first `make run` should not fill the
 terminal with messages.
@@ -21,6 +22,7 @@ from django.utils import timezone
 from matching.demo import matching_demo_seed
 from mentoring.accounts.models import User
 from programmes.demo import DEMO_PASSWORD, demo_data_exists, demo_seed
+from sessions.demo import meetings_demo_seed
 from wellbeing.demo import wellbeing_demo_seed
 
 NO_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
@@ -71,7 +73,8 @@ class Command(BaseCommand):
             now = timezone.now()
             foundation = demo_seed(scale=scale)
             matching = matching_demo_seed(now=now)
+            meetings = meetings_demo_seed(now=now)
             wellbeing = wellbeing_demo_seed(now=now)
-        for line in [*foundation.lines(), *matching.lines(), *wellbeing.lines()]:
+        for line in [*foundation.lines(), *matching.lines(), *meetings.lines(), *wellbeing.lines()]:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.1f}s."))
