@@ -11,6 +11,7 @@ from django.urls import reverse
 from mentoring.accounts.models import Profile
 
 from .models import Application, ApplicationQuestion, Invitation, Membership, Programme
+from .signals import member_next_steps
 
 Role = Membership.Role
 HOME_SUGGESTIONS = 3
@@ -170,6 +171,7 @@ def _card_for(
     *,
     awaiting: int,
     profile_complete: bool,
+    overrides: dict[tuple[int, str], NextStep],
 ) -> ProgrammeCard:
     card = ProgrammeCard(programme=programme, is_coordinator=Role.COORDINATOR in roles)
     card.roles = [label for value, label in Role.choices if value in roles]
@@ -188,7 +190,8 @@ def _card_for(
         )
     for role in (Role.MENTOR, Role.MENTEE):
         if role in roles:
-            card.steps.append(_member_step(programme, role, profile_complete))
+            override = overrides.get((programme.pk, role)) if profile_complete else None
+            card.steps.append(override or _member_step(programme, role, profile_complete))
     pending = [a for a in applications if a.status == Application.Status.SUBMITTED]
     if pending and not profile_complete and _profile_step() not in card.steps:
         card.steps.append(_profile_step())
@@ -198,6 +201,19 @@ def _card_for(
             card.roles.append(f"{application.get_role_display()} applicant")
             card.steps.append(step)
     return card
+
+
+def _member_overrides(user, roles: dict[int, set[str]]) -> dict[tuple[int, str], NextStep]:
+    """Next steps that higher layers (matching, meetings) know better than we do."""
+    member_of = sorted(pid for pid, r in roles.items() if r & {Role.MENTOR, Role.MENTEE})
+    if not member_of:
+        return {}
+    overrides: dict[tuple[int, str], NextStep] = {}
+    for _receiver, steps in member_next_steps.send(
+        sender=Programme, user=user, programme_ids=member_of
+    ):
+        overrides.update(steps or {})
+    return overrides
 
 
 def home_programmes_for(*, user) -> HomeOverview:
@@ -225,6 +241,7 @@ def home_programmes_for(*, user) -> HomeOverview:
 
     coordinated = [pid for pid, r in roles.items() if Role.COORDINATOR in r]
     awaiting = _review_counts(coordinated)
+    overrides = _member_overrides(user, roles)
     cards = [
         _card_for(
             programmes[pid],
@@ -232,6 +249,7 @@ def home_programmes_for(*, user) -> HomeOverview:
             sorted(by_programme.get(pid, []), key=lambda a: a.role),
             awaiting=awaiting.get(pid, 0),
             profile_complete=profile_complete,
+            overrides=overrides,
         )
         for pid in sorted(programmes, key=lambda pid: programmes[pid].name.lower())
     ]

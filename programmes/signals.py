@@ -8,3 +8,10 @@ from django.dispatch import Signal
 # `programme`, `user_id` and `role`. Receivers end what depended on that membership
 # (open mentorships, waiting requests) in the same transaction.
 membership_ended = Signal()
+
+# Sent while the home page is built, with `user` and `programme_ids` (the programmes
+# where the person is an approved mentor or mentee). A receiver returns a dict
+# {(programme_id, role): NextStep} for the memberships it knows more about (a mentee who
+# already has a mentor, a mentor with requests waiting); programmes shows those instead
+# of its own generic step. Each receiver makes a fixed number of queries.
+member_next_steps = Signal()
