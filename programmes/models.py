@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.vocabulary import Framework
+
 
 class ProgrammeQuerySet(models.QuerySet):
     def coordinated_by(self, user) -> ProgrammeQuerySet:
@@ -101,6 +103,13 @@ class Programme(models.Model):
         "default meeting length (minutes)",
         default=50,
         validators=[MinValueValidator(15), MaxValueValidator(180)],
+    )
+    default_note_framework = models.CharField(
+        "default framework for session notes",
+        max_length=10,
+        choices=[*Framework.choices, ("free", "Free-form")],
+        default=Framework.GROW,
+        help_text="Mentors can choose another for any note; their own frameworks are listed first.",
     )
     coordinators_require_mfa = models.BooleanField(
         "coordinators must use two-factor authentication", default=True

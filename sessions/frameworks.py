@@ -254,10 +254,10 @@ def _profile_list(mentor, field: str) -> list[str]:
     return [v for v in values if v in FRAMEWORKS]
 
 
-def default_for(mentor) -> str:
-    """The programme's default (GROW), unless the mentor practises frameworks: their first."""
-    practised = _profile_list(mentor, "frameworks_practised")
-    return practised[0] if practised else PROGRAMME_DEFAULT
+def default_for(programme) -> str:
+    """The programme's default framework for a new note (GROW unless it says otherwise)."""
+    key = getattr(programme, "default_note_framework", "") or PROGRAMME_DEFAULT
+    return key if key in FRAMEWORKS else PROGRAMME_DEFAULT
 
 
 def ordered_for(mentor) -> list[NoteFramework]:

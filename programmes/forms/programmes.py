@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from mentoring.vocabulary import Framework
+
 from ..models import ApplicationQuestion, Membership, Programme
 from ..services.programmes import PROGRAMME_FIELDS
 
@@ -39,6 +41,14 @@ class ProgrammeForm(forms.ModelForm):
                 "Coordinators must set up an authenticator app before reaching management pages."
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Optional on the form: an empty choice keeps the model's default (GROW).
+        self.fields["default_note_framework"].required = False
+
+    def clean_default_note_framework(self) -> str:
+        return self.cleaned_data.get("default_note_framework") or Framework.GROW
 
 
 def _split_emails(value: str) -> list[str]:

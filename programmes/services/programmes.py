@@ -45,6 +45,7 @@ PROGRAMME_FIELDS = (
     "relationship_months",
     "meeting_frequency",
     "meeting_length_minutes",
+    "default_note_framework",
     "coordinators_require_mfa",
 )
 

@@ -88,7 +88,7 @@ def note_edit(request, meeting_pk: int):
         request.POST.get("framework") if request.method == "POST" else request.GET.get("framework")
     )
     framework = frameworks.get(key or "") or frameworks.get(
-        note.framework if note else frameworks.default_for(meeting.mentor)
+        note.framework if note else frameworks.default_for(meeting.mentorship.programme)
     )
     if request.method == "POST":
         form = NoteForm(request.POST, framework=framework)

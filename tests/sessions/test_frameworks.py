@@ -7,7 +7,7 @@ import pytest
 from mentoring.vocabulary import Framework
 from sessions import frameworks
 from sessions.models import SessionNote
-from tests.factories import ProfileFactory, UserFactory
+from tests.factories import ProfileFactory, ProgrammeFactory, UserFactory
 
 
 def test_every_framework_of_the_note_model_has_a_template():
@@ -66,18 +66,18 @@ def test_stage_lists():
 
 
 @pytest.mark.django_db
-def test_default_is_grow_unless_the_mentor_practises_frameworks():
+def test_the_programme_sets_the_default_and_the_mentors_own_frameworks_come_first():
+    assert frameworks.default_for(ProgrammeFactory()) == "grow"
+    assert frameworks.default_for(ProgrammeFactory(default_note_framework="egan")) == "egan"
+    assert frameworks.default_for(None) == "grow"
     plain = UserFactory()
     ProfileFactory(user=plain)
-    assert frameworks.default_for(plain) == "grow"
-    assert frameworks.default_for(UserFactory()) == "grow"  # no profile at all
     trained = UserFactory()
     ProfileFactory(
         user=trained,
         frameworks_practised=[Framework.OSKAR, Framework.EGAN],
         frameworks_taught=[Framework.CLEAR],
     )
-    assert frameworks.default_for(trained) == "oskar"
     assert [f.key for f in frameworks.ordered_for(trained)] == [
         "oskar",
         "egan",
