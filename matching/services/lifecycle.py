@@ -196,11 +196,17 @@ def mentorship_close(*, mentorship_id: int, user: User, reason: str, note: str =
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise MatchingError(f"Please keep the note under {NOTE_MAX} characters.", field="note")
+    _close(mentorship, by=user, reason=reason, note=note or None)
+    return mentorship
+
+
+def _close(mentorship: Mentorship, *, by: User, reason: str, note: str | None = None) -> None:
+    """Close a locked mentorship and tell the other person (asked for a closing review)."""
     mentorship.status = Status.CLOSED
     mentorship.close_reason = reason
-    mentorship.close_note = note or None
+    mentorship.close_note = note
     mentorship.closed_at = timezone.now()
-    mentorship.closed_by = user
+    mentorship.closed_by = by
     mentorship.paused_until = None
     mentorship.save(
         update_fields=[
@@ -212,8 +218,7 @@ def mentorship_close(*, mentorship_id: int, user: User, reason: str, note: str =
             "paused_until",
         ]
     )
-    _tell_other("mentorship_closed", mentorship, user)
-    return mentorship
+    _tell_other("mentorship_closed", mentorship, by)
 
 
 @transaction.atomic
@@ -271,17 +276,7 @@ def mentorships_end_for_leaver(*, programme, user_id: int, role: str) -> int:
         if as_mentor
         else Mentorship.CloseReason.MENTEE_WITHDREW
     )
-    now = timezone.now()
     for mentorship in mentorships:
-        leaver = mentorship.mentor if as_mentor else mentorship.mentee
-        mentorship.status = Status.CLOSED
-        mentorship.close_reason = reason
-        mentorship.closed_at = now
-        mentorship.closed_by = leaver
-        mentorship.paused_until = None
-        mentorship.save(
-            update_fields=["status", "close_reason", "closed_at", "closed_by", "paused_until"]
-        )
-        _tell_other("mentorship_closed", mentorship, leaver)
+        _close(mentorship, by=mentorship.mentor if as_mentor else mentorship.mentee, reason=reason)
     requests_withdraw_for_leaver(programme=programme, user_id=user_id, as_mentor=as_mentor)
     return len(mentorships)
