@@ -232,6 +232,9 @@ STORAGES = {
 # An empty EMAIL_URL counts as unset, so production names it rather than its scheme.
 EMAIL_CONFIG = environ.Env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://")
 vars().update(EMAIL_CONFIG)
+# A different backend by dotted path (the integration tests write each message to a file).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)  # noqa: F821
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 if PRODUCTION and EMAIL_BACKEND.endswith("console.EmailBackend"):  # noqa: F821
     raise ImproperlyConfigured("EMAIL_URL is not set: production sends email over SMTP.")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@example.org>")
@@ -251,12 +254,38 @@ if not REDIS_URL:
     }
     for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+else:
+    # Redis redelivers a message not acknowledged within this time. Reminders never
+    # wait in the broker (their due time is a column in PostgreSQL) and a delivery task
+    # is killed long before this, so only a worker lost mid-task is redelivered.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1800}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With the broker down, publishing gives up within a couple of seconds instead of
+# holding a web request: the reminder rows are in PostgreSQL and go out when it is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+
+# Reminders (mentoring/notifications): a claimed reminder is leased for this long; a
+# delivery task is stopped well inside it. After this many attempts it is marked dead.
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=300)
+NOTIFICATIONS_TASK_SOFT_LIMIT = 60
+# How often beat runs the dispatcher (seconds).
+NOTIFICATIONS_DISPATCH_EVERY = env.int("NOTIFICATIONS_DISPATCH_EVERY", default=60)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+# No optional reminder lands between 21:00 and 07:00 in the recipient's time zone.
+NOTIFICATIONS_QUIET_HOURS = (21, 7)
+EMAIL_TIMEOUT = 30
 
 # Security. Production turns everything on; `manage.py check --deploy` reports nothing.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None

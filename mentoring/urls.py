@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/2fa/totp/activate/", accounts_views.totp_activate, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("mentoring.accounts.urls")),
+    path("notifications/", include("mentoring.notifications.urls")),
     path(
         "support/",
         TemplateView.as_view(template_name="support.html"),

@@ -90,3 +90,29 @@ def outsider(db):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def deliver_reminders(db):
+    """Run the sweeps and deliver every due reminder here, as beat and a worker would.
+
+    Returns the outcome of each delivery ("sent", "cancelled", "quiet-hours"...). The
+    time is `now` (default: the current, possibly time-travelled, time).
+    """
+    from django.utils import timezone
+
+    from mentoring.notifications import services
+
+    def run(now=None, *, sweeps=True, kinds=None) -> list[str]:
+        now = now or timezone.now()
+        if sweeps:
+            services.sweeps_run(now=now)
+        outcomes: list[str] = []
+
+        def deliver(pk: int, token: str) -> None:
+            outcomes.append(services.notification_deliver(notification_id=pk, token=token, now=now))
+
+        services.notifications_dispatch(now=now, kinds=kinds, enqueue=deliver)
+        return outcomes
+
+    return run

@@ -32,16 +32,22 @@ def _site() -> dict:
     }
 
 
-def build_email(name: str, *, to: Iterable[str], context: dict) -> EmailMultiAlternatives:
+def build_email(
+    name: str, *, to: Iterable[str], context: dict, headers: dict[str, str] | None = None
+) -> EmailMultiAlternatives:
+    """Render one email; with `unsubscribe_url` in the context both parts say how to stop it."""
     ctx = {**_site(), **context}
     subject = " ".join(render_to_string(f"emails/{name}_subject.txt", ctx).split())
     text = render_to_string(f"emails/{name}_body.txt", ctx).strip() + "\n"
+    if ctx.get("unsubscribe_url"):
+        text += render_to_string("emails/unsubscribe_footer.txt", ctx)
     html = render_to_string(f"emails/{name}_body.html", {**ctx, "subject": subject})
     msg = EmailMultiAlternatives(
         subject=f"[{settings.SITE_NAME}] {subject}",
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(to),
+        headers=headers or {},
     )
     msg.attach_alternative(html, "text/html")
     return msg

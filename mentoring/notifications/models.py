@@ -1,31 +1,114 @@
+"""The outbox of reminders and the in-app notifications list (one table for both).
+
+PostgreSQL is the record, the broker only the transport: a reminder is a row here,
+written in the same transaction as the change that makes it due (or by the sweep that
+finds it due), and the dispatcher claims due rows with a lease before a short task
+sends each one. The unique key (kind, subject, recipient, occurrence) is what makes a
+re-run, a retried task or a second beat harmless.
+"""
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
-class Delivery(models.Model):
-    """One message of one kind, about one object, to one person, in one period.
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NotificationQuerySet:
+        """A person's own notifications that have reached them (sent, digested or muted)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user, delivered_at__isnull=False)
 
-    Created *before* the message is sent: the unique constraint is the claim that
-    makes a sweep safe to re-run, retry or run twice at once.
-    """
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting until due"
+        LEASED = "leased", "Claimed by the dispatcher"
+        SENT = "sent", "Sent"
+        DIGEST = "digest", "Waiting for the weekly digest"
+        DIGESTED = "digested", "Sent in a digest"
+        MUTED = "muted", "Shown in the app only (email turned off)"
+        CANCELLED = "cancelled", "No longer needed"
+        DEAD = "dead", "Failed too many times"
 
     kind = models.CharField(max_length=60)
-    object_key = models.CharField(max_length=80)
+    # "<app_label>.<model>:<pk>", e.g. "mentoring_sessions.meeting:12": what it is about.
+    subject_key = models.CharField(max_length=80)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    period = models.CharField(max_length=40, blank=True, default="")
+    # Which time this is, for a subject that is reminded of more than once
+    # ("24h", "1h", a date, an ISO week).
+    occurrence = models.CharField(max_length=40, blank=True, default="")
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    # Filled in when it is sent (or shown in the app only): what the list shows. Never
+    # confidential text: emails and titles say what happened and link to the page.
+    title = models.CharField(max_length=200, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "object_key", "recipient", "period"], name="unique_delivery"
+                fields=["kind", "subject_key", "recipient", "occurrence"],
+                name="unique_notification",
             )
         ]
-        indexes = [models.Index(fields=["recipient", "-created_at"])]
+        indexes = [
+            # The dispatcher's two questions: what is due, and whose lease has run out.
+            models.Index(
+                fields=["due_at"],
+                name="notification_pending_due",
+                condition=Q(status="pending"),
+            ),
+            models.Index(
+                fields=["lease_until"],
+                name="notification_leased_until",
+                condition=Q(status="leased"),
+            ),
+            models.Index(fields=["subject_key", "status"], name="notification_subject"),
+            models.Index(fields=["recipient", "-delivered_at"], name="notification_inbox"),
+            models.Index(fields=["recipient", "status"], name="notification_recipient"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.object_key} -> {self.recipient_id} ({self.period})"
+        return f"{self.kind} {self.subject_key} -> {self.recipient_id} ({self.occurrence})"
+
+
+class NotificationPreference(models.Model):
+    """How a person wants one optional kind of reminder; no row means by email as it happens."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email as it happens"
+        DIGEST = "digest", "In a weekly digest email"
+        OFF = "off", "No email (in the app only)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=60)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="unique_notification_preference")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.channel}"

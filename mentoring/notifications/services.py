@@ -1,17 +1,439 @@
+"""The reminder machinery: schedule rows, claim the due ones, deliver each exactly once.
+
+The life of a row: PENDING -> (claimed by `notifications_dispatch`) LEASED -> SENT,
+or DIGEST/MUTED when the person asked for a weekly digest or no email, or CANCELLED
+when the kind's `render` finds it no longer needed, or back to PENDING (quiet hours,
+a deferral, a failed send with back-off), or DEAD after too many attempts.
+
+Every transition out of LEASED is a conditional update on (id, status, lease token):
+a task holding an old lease (its worker was killed, its lease ran out and the row was
+claimed again) changes nothing. The one window that cannot be closed is between the
+mail server accepting a message and the row being marked SENT: a worker killed exactly
+there sends the message again when the lease runs out (README, "Reminders").
+"""
+
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from .models import Delivery
+from django.conf import settings
+from django.core import signing
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from . import registry
+from .emails import build_email
+from .models import Notification, NotificationPreference
+
+log = logging.getLogger(__name__)
+
+Status = Notification.Status
+Channel = NotificationPreference.Channel
+
+DIGEST_KIND = "digest"
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+ALL_OPTIONAL = "*"
 
 
-def delivery_claim(*, kind: str, object_key: str, recipient_id: int, period: str = "") -> bool:
-    """Claim the right to send one message; False if it was already claimed."""
-    try:
-        with transaction.atomic():
-            Delivery.objects.create(
-                kind=kind, object_key=object_key, recipient_id=recipient_id, period=period
+def subject_key(obj: models.Model) -> str:
+    """The key a row uses for what it is about: "<app_label>.<model>:<pk>"."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def subject_pk(notification: Notification) -> int:
+    return int(notification.subject_key.rsplit(":", 1)[1])
+
+
+# --- Scheduling ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    subject_key: str
+    recipient_id: int
+    due_at: dt.datetime
+    occurrence: str = ""
+
+
+def notifications_schedule(dues: Iterable[Due]) -> int:
+    """Write rows for reminders; a row that already exists is left as it is.
+
+    Call it inside the transaction of the change that makes the reminder due, so the
+    reminder exists exactly when the change does. Returns how many rows were offered.
+    """
+    rows = [
+        Notification(
+            kind=d.kind,
+            subject_key=d.subject_key,
+            recipient_id=d.recipient_id,
+            occurrence=d.occurrence,
+            due_at=d.due_at,
+        )
+        for d in dues
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return len(rows)
+
+
+def notification_schedule(
+    *, kind: str, subject: models.Model | str, recipient_id: int, due_at: dt.datetime,
+    occurrence: str = "",
+) -> None:  # fmt: skip
+    key = subject if isinstance(subject, str) else subject_key(subject)
+    notifications_schedule([Due(kind, key, recipient_id, due_at, occurrence)])
+
+
+def notifications_cancel(
+    *, subject: models.Model | str, kinds: Iterable[str] | None = None,
+    recipient_id: int | None = None,
+) -> int:  # fmt: skip
+    """Cancel the waiting reminders about a subject (a meeting cancelled, a request answered).
+
+    Rows already claimed are caught by their kind's re-check before they are sent.
+    """
+    key = subject if isinstance(subject, str) else subject_key(subject)
+    rows = Notification.objects.filter(subject_key=key, status=Status.PENDING)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    if recipient_id is not None:
+        rows = rows.filter(recipient_id=recipient_id)
+    return rows.update(status=Status.CANCELLED)
+
+
+# --- Claiming and dispatching -------------------------------------------------------
+
+
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+
+
+def notifications_claim(
+    *, now: dt.datetime | None = None, limit: int = 200, kinds: Iterable[str] | None = None
+) -> tuple[str, list[int]]:
+    """Lease up to `limit` due rows (and rows whose lease ran out) to one new token.
+
+    `skip_locked` lets two dispatchers run at once: each takes rows the other has not
+    locked, and the lease keeps a row from being claimed again while it is being sent.
+    """
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    due = Q(status=Status.PENDING, due_at__lte=now) | Q(status=Status.LEASED, lease_until__lt=now)
+    rows = Notification.objects.filter(due)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    with transaction.atomic():
+        ids = list(
+            rows.select_for_update(skip_locked=True)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Notification.objects.filter(pk__in=ids).update(
+                status=Status.LEASED, lease_token=token, lease_until=now + _lease()
             )
-    except IntegrityError:
-        return False
-    return True
+    return str(token), ids
+
+
+def _enqueue(notification_id: int, token: str) -> None:
+    from .tasks import deliver
+
+    deliver.apply_async(args=[notification_id, token])
+
+
+def notifications_dispatch(
+    *, now: dt.datetime | None = None, enqueue: Callable[[int, str], None] | None = None,
+    kinds: Iterable[str] | None = None, chunk: int = 200, max_rows: int = 5000,
+) -> int:  # fmt: skip
+    """Claim due rows in chunks and hand each to a delivery task; returns how many.
+
+    If the broker is unreachable the rows stay leased; when the lease runs out the next
+    dispatch claims them again, so nothing is lost while Redis is down or flushed.
+    """
+    enqueue = enqueue or _enqueue
+    kinds = list(kinds) if kinds is not None else None
+    handed = 0
+    while handed < max_rows:
+        token, ids = notifications_claim(now=now, limit=chunk, kinds=kinds)
+        if not ids:
+            break
+        try:
+            for pk in ids:
+                enqueue(pk, token)
+                handed += 1
+        except Exception:  # the broker is down: leases will run out and rows be reclaimed
+            log.warning(
+                "could not hand reminders to the broker; they will be retried", exc_info=True
+            )
+            break
+    return handed
+
+
+# --- Delivering ---------------------------------------------------------------------
+
+
+def _finish(n: Notification, token: str, **changes) -> bool:
+    """Move a leased row on, only if it is still leased to `token`."""
+    changes.setdefault("lease_token", None)
+    changes.setdefault("lease_until", None)
+    return bool(
+        Notification.objects.filter(pk=n.pk, status=Status.LEASED, lease_token=token).update(
+            **changes
+        )
+    )
+
+
+def _retry_or_die(n: Notification, token: str, error: str, now: dt.datetime) -> str:
+    if n.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        log.error("reminder %s is dead after %s attempts: %s", n.pk, n.attempts, error)
+        _finish(n, token, status=Status.DEAD, last_error=error)
+        return "dead"
+    backoff = dt.timedelta(minutes=2**n.attempts)
+    _finish(n, token, status=Status.PENDING, due_at=now + backoff, last_error=error)
+    return "retry"
+
+
+def quiet_hours_end(user, now: dt.datetime) -> dt.datetime | None:
+    """The next 07:00 in the person's zone if it is now between 21:00 and 07:00 there."""
+    start, end = settings.NOTIFICATIONS_QUIET_HOURS
+    try:
+        zone = ZoneInfo(user.time_zone or settings.TIME_ZONE)
+    except (KeyError, ValueError):
+        zone = ZoneInfo(settings.TIME_ZONE)
+    local = now.astimezone(zone)
+    if end <= local.hour < start:
+        return None
+    day = local.date() if local.hour < end else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(end), tzinfo=zone).astimezone(dt.UTC)
+
+
+def preference_for(user_id: int, kind_name: str) -> str:
+    """The person's channel for a kind: their choice, else the kind's default."""
+    channel = (
+        NotificationPreference.objects.filter(user_id=user_id, kind=kind_name)
+        .values_list("channel", flat=True)
+        .first()
+    )
+    found = registry.kind(kind_name)
+    return channel or (found.default_channel if found else Channel.EMAIL)
+
+
+def notification_deliver(
+    *, notification_id: int, token: str, now: dt.datetime | None = None
+) -> str:
+    """Re-check one claimed row and send it; returns what happened, for logs and tests."""
+    now = now or timezone.now()
+    # Count the attempt first, so a message that kills its worker every time is capped.
+    counted = Notification.objects.filter(
+        pk=notification_id, status=Status.LEASED, lease_token=token
+    ).update(attempts=F("attempts") + 1)
+    if not counted:
+        return "not-ours"
+    n = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if n.attempts > settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        _finish(n, token, status=Status.DEAD, last_error="too many attempts")
+        return "dead"
+    kind = registry.kind(n.kind)
+    if kind is None:
+        _finish(n, token, status=Status.DEAD, last_error=f"unknown kind {n.kind!r}")
+        return "dead"
+    if not n.recipient.is_active:
+        _finish(n, token, status=Status.CANCELLED)
+        return "cancelled"
+    try:
+        outcome = kind.render(n)
+    except Exception as exc:  # a bug in one kind must not stop the others
+        log.exception("rendering reminder %s failed", n.pk)
+        return _retry_or_die(n, token, f"render: {exc!r}", now)
+    if outcome is None:
+        _finish(n, token, status=Status.CANCELLED)
+        return "cancelled"
+    if isinstance(outcome, registry.Defer):
+        _finish(n, token, status=Status.PENDING, due_at=outcome.until)
+        return "deferred"
+    return _send(n, token, kind, outcome, now)
+
+
+def _send(n: Notification, token: str, kind: registry.Kind, message: registry.Message, now) -> str:
+    channel = preference_for(n.recipient_id, n.kind) if kind.optional else Channel.EMAIL
+    if channel == Channel.EMAIL and kind.optional:
+        morning = quiet_hours_end(n.recipient, now)
+        if morning is not None:
+            _finish(n, token, status=Status.PENDING, due_at=morning)
+            return "quiet-hours"
+    email = _email(n, kind, message)
+    title = email.subject.removeprefix(f"[{settings.SITE_NAME}] ")[:200]
+    shown = {"title": title, "url": message.url[:300], "delivered_at": now}
+    if channel == Channel.OFF:
+        _finish(n, token, status=Status.MUTED, **shown)
+        return "muted"
+    if channel == Channel.DIGEST:
+        with transaction.atomic():
+            if _finish(n, token, status=Status.DIGEST, **shown):
+                digest_schedule(user=n.recipient, now=now)
+        return "digest"
+    try:
+        email.send(fail_silently=False)
+    except Exception as exc:
+        log.warning("sending reminder %s failed: %r", n.pk, exc)
+        return _retry_or_die(n, token, f"send: {exc!r}", now)
+    # The unavoidable window: the message has gone; a crash before this line resends it.
+    if _finish(n, token, status=Status.SENT, sent_at=timezone.now(), **shown) and kind.after_send:
+        n.delivered_at = now
+        kind.after_send(n)
+    return "sent"
+
+
+def _email(n: Notification, kind: registry.Kind, message: registry.Message):
+    context = {
+        "recipient": n.recipient,
+        "page_url": settings.SITE_URL + message.url,
+        "settings_url": settings.SITE_URL + reverse("notifications:settings"),
+        **message.context,
+    }
+    headers = {}
+    if kind.optional or kind.name == DIGEST_KIND:
+        which = ALL_OPTIONAL if kind.name == DIGEST_KIND else kind.name
+        url = settings.SITE_URL + reverse(
+            "notifications:unsubscribe", args=[unsubscribe_token(n.recipient_id, which)]
+        )
+        context["unsubscribe_url"] = url
+        headers = {
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    return build_email(message.template, to=[n.recipient.email], context=context, headers=headers)
+
+
+# --- Weekly digest ------------------------------------------------------------------
+
+
+def _next_monday_morning(user, now: dt.datetime) -> dt.datetime:
+    try:
+        zone = ZoneInfo(user.time_zone or settings.TIME_ZONE)
+    except (KeyError, ValueError):
+        zone = ZoneInfo(settings.TIME_ZONE)
+    local = now.astimezone(zone)
+    days = (7 - local.weekday()) % 7
+    if days == 0 and local.hour >= 8:
+        days = 7
+    day = local.date() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(8), tzinfo=zone).astimezone(dt.UTC)
+
+
+def digest_schedule(*, user, now: dt.datetime) -> None:
+    """Make sure this person's next weekly digest is waiting (one row per ISO week)."""
+    due = _next_monday_morning(user, now)
+    year, week, _ = due.date().isocalendar()
+    notification_schedule(
+        kind=DIGEST_KIND, subject=f"accounts.user:{user.pk}", recipient_id=user.pk,
+        due_at=due, occurrence=f"{year}-W{week:02d}",
+    )  # fmt: skip
+
+
+def digest_items(user_id: int) -> list[Notification]:
+    return list(
+        Notification.objects.filter(recipient_id=user_id, status=Status.DIGEST).order_by(
+            "delivered_at", "pk"
+        )[:100]
+    )
+
+
+def _digest_render(n: Notification) -> registry.Message | None:
+    items = digest_items(n.recipient_id)
+    if not items:
+        return None
+    return registry.Message(
+        template="reminder_digest",
+        context={"items": items, "site_url": settings.SITE_URL},
+        url=reverse("notifications:list"),
+    )
+
+
+def _digest_sent(n: Notification) -> None:
+    # Only what the digest could have listed: parked before it was rendered.
+    ids = [i.pk for i in digest_items(n.recipient_id) if i.delivered_at <= n.delivered_at]
+    Notification.objects.filter(pk__in=ids, status=Status.DIGEST).update(status=Status.DIGESTED)
+
+
+DIGEST = registry.Kind(
+    name=DIGEST_KIND,
+    label="Weekly digest of the reminders you chose to receive that way",
+    render=_digest_render,
+    optional=False,
+    after_send=_digest_sent,
+)
+
+
+# --- Preferences and unsubscribing -----------------------------------------------------
+
+
+def preferences_for(user) -> dict[str, str]:
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
+    return {k.name: chosen.get(k.name, k.default_channel) for k in registry.optional_kinds()}
+
+
+def preferences_update(*, user, channels: dict[str, str]) -> None:
+    """Save the person's choice for each optional kind (unknown kinds are refused)."""
+    known = {k.name for k in registry.optional_kinds()}
+    valid = set(Channel.values)
+    for name, channel in channels.items():
+        if name not in known or channel not in valid:
+            raise ValueError(f"unknown reminder or channel: {name}={channel}")
+    with transaction.atomic():
+        for name, channel in channels.items():
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=name, defaults={"channel": channel}
+            )
+
+
+def unsubscribe_token(user_id: int, kind_name: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind_name}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_read(token: str) -> tuple[int, list[registry.Kind]]:
+    """The person and the kinds a signed link turns off; raises signing.BadSignature."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    user_id, name = int(data["u"]), str(data["k"])
+    if name == ALL_OPTIONAL:
+        return user_id, registry.optional_kinds()
+    found = registry.kind(name)
+    if found is None or not found.optional:
+        raise signing.BadSignature("not an optional reminder")
+    return user_id, [found]
+
+
+def unsubscribe_apply(*, token: str) -> tuple[int, list[registry.Kind]]:
+    user_id, found = unsubscribe_read(token)
+    with transaction.atomic():
+        for k in found:
+            NotificationPreference.objects.update_or_create(
+                user_id=user_id, kind=k.name, defaults={"channel": Channel.OFF}
+            )
+    return user_id, found
+
+
+# --- Reading ---------------------------------------------------------------------------
+
+
+def notifications_mark_read(*, user, notification_id: int | None = None) -> int:
+    rows = Notification.objects.visible_to(user).unread()
+    if notification_id is not None:
+        rows = rows.filter(pk=notification_id)
+    return rows.update(read_at=timezone.now())
+
+
+# --- Sweeps ---------------------------------------------------------------------------
+
+
+def sweeps_run(*, now: dt.datetime | None = None, kind: str | None = None) -> dict[str, int]:
+    """Run the registered sweeps (or those for one kind); each is safe to run twice."""
+    now = now or timezone.now()
+    return {sweep.name: sweep.run(now) for sweep in registry.sweeps(kind)}

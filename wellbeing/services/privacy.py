@@ -35,7 +35,7 @@ from django.utils.formats import date_format
 from matching.models import ClosingReview, DeclaredConflict, MentorRequest, Mentorship
 from mentoring.accounts.models import MatchingPreferences, Profile, User
 from mentoring.notifications.emails import send_email
-from mentoring.notifications.models import Delivery
+from mentoring.notifications.models import Notification, NotificationPreference
 from programmes.errors import ProgrammeError
 from programmes.models import Application, ApplicationQuestion, Invitation, Membership, Programme
 from sessions.models import (
@@ -308,9 +308,15 @@ def _access_log(user: User) -> list[dict]:
     ]
 
 
-def _emails_sent(user: User) -> list[dict]:
-    rows = Delivery.objects.filter(recipient=user).order_by("created_at")
-    return [_fields(d, ("kind", "period", "created_at")) for d in rows]
+def _notifications(user: User) -> list[dict]:
+    rows = Notification.objects.filter(recipient=user).order_by("created_at")
+    return [
+        _fields(n, ("kind", "occurrence", "status", "title", "due_at", "sent_at", "read_at"))
+        for n in rows
+    ] + [
+        _fields(p, ("kind", "channel", "updated_at"))
+        for p in NotificationPreference.objects.filter(user=user).order_by("kind")
+    ]
 
 
 def _with_whom(meeting: Meeting, user: User) -> dict[str, Any]:
@@ -516,7 +522,7 @@ SECTIONS: list[Section] = [
     Section("referrals_about_you", "Referrals suggested for you", _referrals_about_you),
     Section("referrals_you_suggested", "Referrals you suggested", _referrals_you_suggested),
     Section("access_log", "Who has read your records", _access_log),
-    Section("emails_sent", "Emails we have sent you", _emails_sent),
+    Section("notifications", "Reminders and notifications, and your choices about them", _notifications),
     Section("meetings", "Meetings", _meetings),
     Section("session_notes_you_wrote", "Session notes you wrote", _session_notes_you_wrote),
     Section(
