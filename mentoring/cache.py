@@ -1,0 +1,49 @@
+"""A Redis cache that keeps the site working while Redis is down.
+
+The cache holds only what can be lost: allauth's login rate-limit counters and the
+one-time-code reuse guard. Django's RedisCache raises when Redis is unreachable, which
+would turn every sign-in into an error page during an outage; this one logs and answers
+as an empty cache would (reads miss, writes are dropped, `add` succeeds), so people can
+still sign in, book and accept while the rate limits pause.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+
+
+def _fail_open(default_from_args):
+    def wrap(method):
+        @functools.wraps(method)
+        def call(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except UNAVAILABLE as exc:
+                log.warning("cache unavailable, carrying on without it: %r", exc)
+                return default_from_args(*args, **kwargs)
+
+        return call
+
+    return wrap
+
+
+class ResilientRedisCache(RedisCache):
+    get = _fail_open(lambda key, default=None, version=None: default)(RedisCache.get)
+    get_many = _fail_open(lambda *a, **k: {})(RedisCache.get_many)
+    has_key = _fail_open(lambda *a, **k: False)(RedisCache.has_key)
+    set = _fail_open(lambda *a, **k: None)(RedisCache.set)
+    set_many = _fail_open(lambda *a, **k: [])(RedisCache.set_many)
+    add = _fail_open(lambda *a, **k: True)(RedisCache.add)
+    touch = _fail_open(lambda *a, **k: False)(RedisCache.touch)
+    delete = _fail_open(lambda *a, **k: False)(RedisCache.delete)
+    delete_many = _fail_open(lambda *a, **k: None)(RedisCache.delete_many)
+    clear = _fail_open(lambda *a, **k: False)(RedisCache.clear)
