@@ -15,3 +15,10 @@ membership_ended = Signal()
 # already has a mentor, a mentor with requests waiting); programmes shows those instead
 # of its own generic step. Each receiver makes a fixed number of queries.
 member_next_steps = Signal()
+
+# Sent while a coordinator's weekly digest is built, with `programme`, `recipient` (the
+# coordinator, for their time zone) and `now`. A receiver returns a list of
+# `programmes.reminders.DigestSection`: counts with names and dates only, never note,
+# check-in or support text. Each receiver makes a fixed number of queries whatever the
+# programme's size (`programmes.reminders.digest_section` counts, then lists a few).
+coordinator_digest_sections = Signal()

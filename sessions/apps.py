@@ -9,3 +9,8 @@ class MentoringSessionsConfig(AppConfig):
     label = "mentoring_sessions"
     verbose_name = "Meetings and session notes"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import reminders
+
+        reminders.register()

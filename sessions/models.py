@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -274,6 +275,39 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return f"Action item {self.pk}"
+
+
+class MeetingFeedbackQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MeetingFeedbackQuerySet:
+        """The mentee's own ratings only: the mentor and coordinators see averages elsewhere."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(mentee=user)
+
+
+class MeetingFeedback(models.Model):
+    """A mentee's one-click "how did it go?" (1-5) after a meeting, for programme evaluation."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(
+        "how did it go? (1-5)", validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingFeedbackQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "mentee"], name="unique_meeting_feedback"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="meeting_feedback_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on meeting {self.meeting_id}: {self.rating}"
 
 
 class MentoringAgreement(models.Model):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import availability, booking, feeds, notes
+from .views import availability, booking, feedback, feeds, notes
 
 app_name = "meetings"
 
@@ -30,6 +30,9 @@ urlpatterns = [
     path(f"{meeting}/respond/", booking.meeting_respond, name="meeting_respond"),
     path(f"{meeting}/mark/", booking.meeting_mark, name="meeting_mark"),
     path(f"{meeting}/agenda/", booking.agenda_add, name="agenda_add"),
+    # How did it go? From the meeting page, or a signed link in the day-after email.
+    path(f"{meeting}/feedback/", feedback.feedback, name="feedback"),
+    path("meetings/feedback/<str:token>/", feedback.feedback_link, name="feedback_link"),
     # Notes, reflections, action items and agreements.
     path("meetings/<int:meeting_pk>/note/", notes.note_edit, name="note_edit"),
     path("meetings/<int:meeting_pk>/reflection/", notes.reflection_edit, name="reflection_edit"),

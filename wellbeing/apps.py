@@ -7,3 +7,8 @@ class WellbeingConfig(AppConfig):
     name = "wellbeing"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Wellbeing"
+
+    def ready(self) -> None:
+        from . import reminders
+
+        reminders.register()

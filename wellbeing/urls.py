@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import aggregates, checkins, directory, privacy, support
+from .views import aggregates, checkins, directory, privacy, reminders, support
 
 app_name = "wellbeing"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("check-ins/new/", checkins.checkin_create, name="checkin_create"),
     path("check-ins/<int:pk>/", checkins.checkin_result, name="checkin_result"),
     path("check-ins/shared-with-me/", checkins.shared_checkins, name="shared_checkins"),
+    path("check-ins/invitations/", reminders.checkin_invitations, name="checkin_invitations"),
     # A programme's support directory: read by members, kept by coordinators.
     path(f"{programme}/support-directory/", directory.directory, name="directory"),
     path(f"{manage}/support-directory/", directory.directory_manage, name="directory_manage"),

@@ -56,6 +56,9 @@ class Kind:
     help_text: str = ""
     # The channel for someone who has not chosen: "email", "digest" or "off" (opt-in kinds).
     default_channel: str = "email"
+    # Called with (user_id, channel) inside the transaction that changes a person's choice
+    # (an opt-in kind starts its first row here).
+    on_preference: Callable[[int, str], None] | None = None
     # Called after the message went (the digest marks what it carried).
     after_send: Callable[[Notification], None] | None = None
 

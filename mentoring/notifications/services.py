@@ -230,10 +230,12 @@ def notification_deliver(
 ) -> str:
     """Re-check one claimed row and send it; returns what happened, for logs and tests."""
     now = now or timezone.now()
-    # Count the attempt first, so a message that kills its worker every time is capped.
+    # Count the attempt first, so a message that kills its worker every time is capped, and
+    # renew the lease: a task that starts late in its lease must not outlive it while a new
+    # claim sends the same reminder. A task whose lease already ran out leaves the row alone.
     counted = Notification.objects.filter(
-        pk=notification_id, status=Status.LEASED, lease_token=token
-    ).update(attempts=F("attempts") + 1)
+        pk=notification_id, status=Status.LEASED, lease_token=token, lease_until__gt=now
+    ).update(attempts=F("attempts") + 1, lease_until=now + _lease())
     if not counted:
         return "not-ours"
     n = Notification.objects.select_related("recipient").get(pk=notification_id)
@@ -272,12 +274,14 @@ def _send(n: Notification, token: str, kind: registry.Kind, message: registry.Me
     title = email.subject.removeprefix(f"[{settings.SITE_NAME}] ")[:200]
     shown = {"title": title, "url": message.url[:300], "delivered_at": now}
     if channel == Channel.OFF:
-        _finish(n, token, status=Status.MUTED, **shown)
+        if _finish(n, token, status=Status.MUTED, **shown):
+            _after_send(n, kind, now)
         return "muted"
     if channel == Channel.DIGEST:
         with transaction.atomic():
             if _finish(n, token, status=Status.DIGEST, **shown):
                 digest_schedule(user=n.recipient, now=now)
+                _after_send(n, kind, now)
         return "digest"
     try:
         email.send(fail_silently=False)
@@ -285,10 +289,16 @@ def _send(n: Notification, token: str, kind: registry.Kind, message: registry.Me
         log.warning("sending reminder %s failed: %r", n.pk, exc)
         return _retry_or_die(n, token, f"send: {exc!r}", now)
     # The unavoidable window: the message has gone; a crash before this line resends it.
-    if _finish(n, token, status=Status.SENT, sent_at=timezone.now(), **shown) and kind.after_send:
+    if _finish(n, token, status=Status.SENT, sent_at=timezone.now(), **shown):
+        _after_send(n, kind, now)
+    return "sent"
+
+
+def _after_send(n: Notification, kind: registry.Kind, now: dt.datetime) -> None:
+    """Whatever way it reached the person (email, digest, app only), the kind's chain goes on."""
+    if kind.after_send:
         n.delivered_at = now
         kind.after_send(n)
-    return "sent"
 
 
 def _email(n: Notification, kind: registry.Kind, message: registry.Message):
@@ -392,6 +402,13 @@ def preferences_update(*, user, channels: dict[str, str]) -> None:
             NotificationPreference.objects.update_or_create(
                 user=user, kind=name, defaults={"channel": channel}
             )
+            _preference_changed(user.pk, name, channel)
+
+
+def _preference_changed(user_id: int, kind_name: str, channel: str) -> None:
+    found = registry.kind(kind_name)
+    if found is not None and found.on_preference is not None:
+        found.on_preference(user_id, channel)
 
 
 def unsubscribe_token(user_id: int, kind_name: str) -> str:
@@ -417,6 +434,7 @@ def unsubscribe_apply(*, token: str) -> tuple[int, list[registry.Kind]]:
             NotificationPreference.objects.update_or_create(
                 user_id=user_id, kind=k.name, defaults={"channel": Channel.OFF}
             )
+            _preference_changed(user_id, k.name, Channel.OFF)
     return user_id, found
 
 

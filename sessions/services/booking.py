@@ -26,6 +26,7 @@ from ..errors import MeetingError
 from ..ics import meeting_invitation
 from ..models import AgendaItem, Meeting, MeetingDefaults
 from ..selectors import busy_periods, offered_periods, zone_of
+from .reminders import meeting_reminders_cancel, meeting_reminders_schedule
 
 Status = Meeting.Status
 TAKEN = "That time has just been taken. Please choose another."
@@ -130,6 +131,7 @@ def meeting_book(*, mentorship: Mentorship, by: User, starts_at: dt.datetime, mo
     _check_time(mentorship, starts_at, ends_at)
     _offered(mentorship, starts_at, ends_at, mode)
     meeting = _save(_new_meeting(mentorship, by, starts_at, mode, Status.CONFIRMED))
+    meeting_reminders_schedule(meeting=meeting)
     _notify(meeting, "meeting_booked", by=by)
     return meeting
 
@@ -175,6 +177,7 @@ def meeting_respond(*, meeting: Meeting, by: User, accept: bool) -> Meeting:
     meeting.status = Status.CONFIRMED
     meeting.sequence += 1
     _save(meeting)
+    meeting_reminders_schedule(meeting=meeting)
     _notify(meeting, "meeting_booked", by=by)
     return meeting
 
@@ -190,6 +193,8 @@ def meeting_reschedule(*, meeting: Meeting, by: User, starts_at: dt.datetime) ->
     meeting.starts_at, meeting.ends_at = starts_at, ends_at
     meeting.sequence += 1
     _save(meeting)
+    # The rows of the old time stay and cancel themselves at their re-check.
+    meeting_reminders_schedule(meeting=meeting)
     _notify(meeting, "meeting_rescheduled", by=by)
     return meeting
 
@@ -200,6 +205,7 @@ def _cancel(meeting: Meeting, by: User, reason: str) -> Meeting:
     meeting.cancel_reason = reason[:300]
     meeting.sequence += 1
     meeting.save()
+    meeting_reminders_cancel(meeting=meeting)
     _notify(meeting, "meeting_cancelled", by=by)
     return meeting
 
@@ -242,7 +248,8 @@ def agenda_item_add(*, meeting: Meeting, by: User, text: str) -> AgendaItem:
 # Emails -----------------------------------------------------------------------------
 
 
-def _when(meeting: Meeting, person: User) -> str:
+def meeting_when(meeting: Meeting, person: User) -> str:
+    """The meeting's time as the person reads it, in their own time zone."""
     local = meeting.starts_at.astimezone(zone_of(person))
     ends = meeting.ends_at.astimezone(zone_of(person))
     return (
@@ -272,7 +279,7 @@ def _notify(meeting: Meeting, name: str, *, by: User, to_other_only: bool = Fals
                 "by": by,
                 "by_me": by.pk == person.pk,
                 "meeting": meeting,
-                "when": _when(meeting, person),
+                "when": meeting_when(meeting, person),
                 "mode": meeting.get_mode_display(),
                 "meeting_url": url,
             },

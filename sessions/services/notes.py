@@ -7,11 +7,13 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from matching.models import Mentorship
 from mentoring.vocabulary import TOPICS
 
 from .. import frameworks
 from ..errors import MeetingError
 from ..models import ActionItem, Meeting, Reflection, SessionNote
+from .reminders import action_items_due_schedule, action_points_schedule
 
 MAX_SECTION_CHARS = 10_000
 
@@ -89,7 +91,7 @@ def note_save(*, meeting: Meeting, author, data: dict, action_items: list[dict])
     note.private_notes = (data.get("private_notes") or "").strip()
     note.tags = tags
     note.save()
-    ActionItem.objects.bulk_create(
+    created = ActionItem.objects.bulk_create(
         ActionItem(
             mentorship_id=meeting.mentorship_id,
             meeting=meeting,
@@ -102,7 +104,18 @@ def note_save(*, meeting: Meeting, author, data: dict, action_items: list[dict])
         # Writing a note of a past, booked meeting records that it was held.
         meeting.status = Meeting.Status.HELD
         meeting.save(update_fields=["status", "updated_at"])
+    _schedule_reminders(meeting, note, created)
     return note
+
+
+def _schedule_reminders(meeting: Meeting, note: SessionNote, created: list[ActionItem]) -> None:
+    # In the note's transaction: the reminders exist exactly when the note does.
+    action_points_schedule(meeting=meeting, note=note)
+    if any(item.due_on for item in created):
+        mentorship = Mentorship.objects.select_related("mentor", "mentee").get(
+            pk=meeting.mentorship_id
+        )
+        action_items_due_schedule(items=created, mentorship=mentorship)
 
 
 @transaction.atomic
@@ -138,4 +151,29 @@ def action_item_toggle(*, item_id: int, user) -> ActionItem:
         raise MeetingError("That action point was not found.")
     item.done_at = None if item.done_at else timezone.now()
     item.save(update_fields=["done_at"])
+    if item.done_at is None and item.due_on:
+        _due_reminder(item)  # reopened: its reminder may not have been written yet
+    return item
+
+
+def _due_reminder(item: ActionItem) -> None:
+    mentorship = Mentorship.objects.select_related("mentor", "mentee").get(pk=item.mentorship_id)
+    action_items_due_schedule(items=[item], mentorship=mentorship)
+
+
+@transaction.atomic
+def action_item_set_due(*, item_id: int, user, due_on: date | None) -> ActionItem:
+    """Either member changes when an action point is due; its reminder follows the date.
+
+    The reminder of the old date stays written and drops itself at its re-check.
+    """
+    item = ActionItem.objects.visible_to(user).select_for_update().filter(pk=item_id).first()
+    if item is None:
+        raise MeetingError("That action point was not found.")
+    if due_on is not None and not isinstance(due_on, date):
+        raise MeetingError("Give due dates as dates.", field="due_on")
+    item.due_on = due_on
+    item.save(update_fields=["due_on"])
+    if due_on is not None and item.done_at is None:
+        _due_reminder(item)
     return item

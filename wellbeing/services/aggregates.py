@@ -1,5 +1,8 @@
 """Check-in figures for a programme's coordinators: counts and trends, never a person.
 
+Also the programme's meeting ratings (mentees' "how did it go?", 1-5): an average and a
+count, shown only once at least `SMALL_GROUP` mentees have rated.
+
 Per month and role: how many check-ins, the response rate, the median WHO-5 score and
 the share of people in each band. Small groups are suppressed by `suppress_counts`, a
 pure function: any group of fewer than `SMALL_GROUP` people is shown as "fewer than 5",
@@ -16,9 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Avg, Count
 from django.utils import timezone
 
 from programmes.models import Membership, Programme
+from sessions.models import MeetingFeedback
 
 from ..instruments import WHO5, Band
 from ..models import CheckIn
@@ -203,3 +208,26 @@ def programme_aggregates(
                 _figures(month, role, members.get((month, role), 0), groups.get((month, role)))
             )
     return result
+
+
+# Meeting ratings -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingFigures:
+    small: bool  # fewer than SMALL_GROUP mentees have rated: nothing else is shown
+    ratings: int | None = None
+    people: int | None = None
+    average: float | None = None  # 1-5
+
+
+def meeting_ratings(*, programme: Programme) -> RatingFigures:
+    """The average of mentees' meeting ratings in the programme, in one query."""
+    row = MeetingFeedback.objects.filter(meeting__mentorship__programme=programme).aggregate(
+        ratings=Count("pk"), people=Count("mentee", distinct=True), average=Avg("rating")
+    )
+    if row["people"] < SMALL_GROUP:
+        return RatingFigures(small=True)
+    return RatingFigures(
+        small=False, ratings=row["ratings"], people=row["people"], average=float(row["average"])
+    )

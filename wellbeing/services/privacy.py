@@ -522,7 +522,7 @@ SECTIONS: list[Section] = [
     Section("referrals_about_you", "Referrals suggested for you", _referrals_about_you),
     Section("referrals_you_suggested", "Referrals you suggested", _referrals_you_suggested),
     Section("access_log", "Who has read your records", _access_log),
-    Section("notifications", "Reminders and notifications, and your choices about them", _notifications),
+    Section("notifications", "Reminders and your choices about them", _notifications),
     Section("meetings", "Meetings", _meetings),
     Section("session_notes_you_wrote", "Session notes you wrote", _session_notes_you_wrote),
     Section(

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from programmes.access import coordinator_required
 
 from ..instruments import WHO5
-from ..services.aggregates import SMALL_GROUP, programme_aggregates
+from ..services.aggregates import SMALL_GROUP, meeting_ratings, programme_aggregates
 
 
 @coordinator_required
@@ -24,5 +24,6 @@ def aggregates(request, programme):
             ],
             "bands": WHO5.bands,
             "small_group": SMALL_GROUP,
+            "ratings": meeting_ratings(programme=programme),
         },
     )

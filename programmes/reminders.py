@@ -1,0 +1,272 @@
+"""The weekly digest for coordinators: what needs their attention in a programme.
+
+Programmes cannot import the apps above it, so it asks them: the digest sends the
+`coordinator_digest_sections` signal and matching (unmatched mentees, mentorships
+ending soon) and meetings (quiet pairs) answer with sections; programmes adds its own
+(new applications this week). Every section is counts plus a few names and dates:
+never anything confidential, and a fixed number of queries whatever the programme's
+size.
+
+Rows are written by a weekly sweep: one per coordinator of each open or running
+programme, for the ISO week of the coming Monday, due at 08:00 in their time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Model, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from mentoring.notifications import registry, services
+from mentoring.notifications.models import Notification
+
+from .models import Application, Membership, Programme
+from .signals import coordinator_digest_sections
+
+KIND = "coordinator_digest"
+# A digest lists this many names per section, then "and N more".
+LIST_LIMIT = 10
+LIVE_PROGRAMMES = (Programme.Status.OPEN, Programme.Status.RUNNING)
+DUE_TIME = dt.time(8)
+CHUNK = 200
+
+Frequency = Programme.MeetingFrequency
+# The expected days between meetings, for "quiet" pairs and inactivity reminders.
+MEETING_INTERVAL_DAYS = {
+    Frequency.WEEKLY: 7,
+    Frequency.FORTNIGHTLY: 14,
+    Frequency.MONTHLY: 30,
+    Frequency.SIX_WEEKLY: 42,
+    Frequency.QUARTERLY: 91,
+}
+
+
+def meeting_interval(programme: Programme) -> dt.timedelta:
+    return dt.timedelta(days=MEETING_INTERVAL_DAYS.get(programme.meeting_frequency, 30))
+
+
+def zone_of(user) -> ZoneInfo:
+    try:
+        return ZoneInfo(user.time_zone or settings.TIME_ZONE)
+    except (KeyError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+# --- Sections ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One name (or pair of names) and the date that matters for it."""
+
+    text: str
+    date: dt.date | None = None
+    # How the date reads: "applied", "ends", "last met"...
+    date_label: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    title: str
+    count: int
+    lines: list[DigestLine] = field(default_factory=list)
+    # The page where the coordinator acts on it (a path; the email makes it absolute).
+    url: str = ""
+    # Sections are shown in this order, smallest first.
+    order: int = 50
+
+    @property
+    def more(self) -> int:
+        return max(self.count - len(self.lines), 0)
+
+
+def digest_section(
+    *,
+    title: str,
+    rows: QuerySet,
+    line: Callable[[Model], DigestLine],
+    url: str = "",
+    order: int = 50,
+    limit: int = LIST_LIMIT,
+) -> DigestSection:
+    """A count and the first `limit` rows: two queries however many rows match.
+
+    `rows` must be ordered and carry the `select_related` that `line` needs.
+    """
+    count = rows.count()
+    shown = list(rows[:limit]) if count else []
+    return DigestSection(title, count, [line(row) for row in shown], url, order)
+
+
+def local_date(value: dt.datetime, user) -> dt.date:
+    return value.astimezone(zone_of(user)).date()
+
+
+def _new_applications(programme: Programme, recipient, now: dt.datetime) -> DigestSection:
+    rows = (
+        Application.objects.filter(programme=programme, submitted_at__gt=now - dt.timedelta(days=7))
+        .exclude(status=Application.Status.WITHDRAWN)
+        .select_related("applicant")
+        .order_by("submitted_at", "pk")
+    )
+    return digest_section(
+        title="New applications this week",
+        rows=rows,
+        line=lambda a: DigestLine(
+            f"{a.applicant.full_name} ({a.get_role_display().lower()})",
+            local_date(a.submitted_at, recipient),
+            "applied",
+        ),
+        url=reverse("programmes:review", kwargs={"slug": programme.slug}),
+        order=10,
+    )
+
+
+def digest_sections_for(
+    *, programme: Programme, recipient, now: dt.datetime
+) -> list[DigestSection]:
+    """Programmes' own section and those the apps above answer with, in order."""
+    sections = [_new_applications(programme, recipient, now)]
+    for _receiver, answer in coordinator_digest_sections.send(
+        sender=Programme, programme=programme, recipient=recipient, now=now
+    ):
+        sections.extend(answer or [])
+    return sorted(sections, key=lambda s: s.order)
+
+
+# --- The kind --------------------------------------------------------------------------
+
+
+def _render(n: Notification) -> registry.Message | None:
+    programme = Programme.objects.filter(
+        pk=services.subject_pk(n), status__in=LIVE_PROGRAMMES
+    ).first()
+    if programme is None:
+        return None  # closed (or back to draft) since the row was written
+    still_coordinator = Membership.objects.active().filter(
+        programme=programme, user_id=n.recipient_id, role=Membership.Role.COORDINATOR
+    )
+    if not still_coordinator.exists():
+        return None
+    sections = digest_sections_for(programme=programme, recipient=n.recipient, now=timezone.now())
+    if not any(section.count for section in sections):
+        return None  # nothing needs their attention this week: no email
+    return registry.Message(
+        template="coordinator_digest",
+        context={"programme": programme, "sections": sections, "site_url": settings.SITE_URL},
+        url=reverse("programmes:manage", kwargs={"slug": programme.slug}),
+    )
+
+
+COORDINATOR_DIGEST = registry.Kind(
+    name=KIND,
+    label="Weekly summary of each programme you coordinate",
+    render=_render,
+    optional=True,
+    audience="coordinator",
+    help_text=(
+        "On Monday mornings: new applications, unmatched mentees, quiet pairs and "
+        "mentorships ending soon. Names and dates only."
+    ),
+)
+
+
+# --- The weekly sweep ------------------------------------------------------------------
+
+
+def next_monday_morning(user, now: dt.datetime) -> dt.datetime:
+    """08:00 on the coming Monday in the person's zone; on a Monday, that day's.
+
+    On Monday itself the row for that day is (re)offered even after 08:00, so a sweep
+    that was down on Monday morning still sends the week's digest when it comes back;
+    the following week's row is written from Tuesday on.
+    """
+    zone = zone_of(user)
+    local = now.astimezone(zone)
+    day = local.date() + dt.timedelta(days=(7 - local.weekday()) % 7)
+    return dt.datetime.combine(day, DUE_TIME, tzinfo=zone).astimezone(dt.UTC)
+
+
+def iso_week(when: dt.datetime, user) -> str:
+    year, week, _ = local_date(when, user).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _live_programme_ids() -> Iterator[list[int]]:
+    # Programmes are few; reading them by status is the whole scan.
+    ids = list(
+        Programme.objects.filter(status__in=LIVE_PROGRAMMES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _dues_for(programme_ids: list[int], now: dt.datetime) -> list[services.Due]:
+    coordinators = (
+        Membership.objects.active()
+        .filter(
+            programme_id__in=programme_ids,
+            role=Membership.Role.COORDINATOR,
+            user__is_active=True,
+        )
+        .select_related("user")
+    )
+    dues = []
+    for membership in coordinators:
+        due = next_monday_morning(membership.user, now)
+        dues.append(
+            services.Due(
+                KIND,
+                f"programmes.programme:{membership.programme_id}",
+                membership.user_id,
+                due,
+                iso_week(due, membership.user),
+            )
+        )
+    return dues
+
+
+def _not_yet_written(dues: list[services.Due]) -> list[services.Due]:
+    """Leave out rows a previous run wrote (the unique key would too, but burn ids)."""
+    if not dues:
+        return []
+    written = set(
+        Notification.objects.filter(
+            kind=KIND,
+            subject_key__in={d.subject_key for d in dues},
+            occurrence__in={d.occurrence for d in dues},
+        ).values_list("subject_key", "recipient_id", "occurrence")
+    )
+    return [d for d in dues if (d.subject_key, d.recipient_id, d.occurrence) not in written]
+
+
+def coordinator_digests_schedule(now: dt.datetime) -> int:
+    """Write the coming Monday's digest row for each coordinator of each running programme.
+
+    Safe to run twice, or twice at once: rows already there are left alone. Returns how
+    many rows it offered.
+    """
+    offered = 0
+    for programme_ids in _live_programme_ids():
+        dues = _not_yet_written(_dues_for(programme_ids, now))
+        offered += services.notifications_schedule(dues)
+    return offered
+
+
+COORDINATOR_DIGEST_SWEEP = registry.Sweep(
+    name="coordinator_digest", kinds=(KIND,), run=coordinator_digests_schedule
+)
+
+
+def register() -> None:
+    registry.register_kind(COORDINATOR_DIGEST)
+    registry.register_sweep(COORDINATOR_DIGEST_SWEEP)

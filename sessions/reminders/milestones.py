@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+
+def register() -> None:
+    """Registers the milestone reminder kinds."""
