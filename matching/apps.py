@@ -8,4 +8,6 @@ class MatchingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the signal receivers)
+        from . import receivers, reminders  # noqa: F401  (receivers connects the signals)
+
+        reminders.register()

@@ -33,6 +33,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from mentoring.accounts.models import User
+from mentoring.notifications.models import Notification
+from mentoring.notifications.services import subject_key
 from programmes.demo import MENTORS_PER_SCALE
 from programmes.demo_data import DEMO_DOMAIN, NORTH_WEST, YORKSHIRE
 from programmes.models import Application, Membership, Programme
@@ -40,9 +42,14 @@ from programmes.models import Application, Membership, Programme
 from .candidates import candidates_for_programme, places_left, weights_and_rules_for
 from .engine import rank_mentors
 from .models import ClosingReview, MatchingRun, MentorRequest, Mentorship
+from .reminders import KIND_REQUEST_PENDING, REQUEST_REMINDER_AFTER
 from .selectors_runs import eligible_mentee_ids
 from .services.lifecycle import closing_review_submit, mentorship_close, mentorship_pause
-from .services.mentorships import matching_settings_for, mentor_settings_update
+from .services.mentorships import (
+    matching_settings_for,
+    mentor_settings_update,
+    mentorship_started_hooks,
+)
 from .services.requests import request_accept, request_create, request_decline, requests_expire
 from .services.runs import run_create, run_publish
 from .services.settings import matching_settings_update
@@ -157,6 +164,12 @@ def _backdate_mentorship(mentorship: Mentorship, started: dt.datetime) -> None:
         started_on=day,
         planned_end_on=day + relativedelta(months=months),
     )
+    # Its reminders were written for today's dates: write them again for the real ones
+    # (removed, not cancelled, so a start kept on today is written again too).
+    Notification.objects.filter(
+        subject_key=subject_key(mentorship), status=Notification.Status.PENDING
+    ).delete()
+    mentorship_started_hooks(Mentorship.objects.select_related("programme").get(pk=mentorship.pk))
 
 
 def _backdate_request(request: MentorRequest, sent: dt.datetime, *, answered=None) -> None:
@@ -165,6 +178,12 @@ def _backdate_request(request: MentorRequest, sent: dt.datetime, *, answered=Non
     if answered is not None:
         changes["responded_at"] = answered
     MentorRequest.objects.filter(pk=request.pk).update(**changes)
+    # The mentor's reminder comes three days after the (moved) sending date.
+    Notification.objects.filter(
+        kind=KIND_REQUEST_PENDING,
+        subject_key=subject_key(request),
+        status=Notification.Status.PENDING,
+    ).update(due_at=sent + REQUEST_REMINDER_AFTER)
 
 
 def _message(programme: Programme, mentee: User, mentor: User, rng: random.Random) -> str:

@@ -19,7 +19,7 @@ from mentoring.notifications.emails import send_email
 
 from ..errors import MatchingError
 from ..models import ClosingReview, Mentorship
-from .mentorships import site_url
+from .mentorships import mentorship_started_hooks, site_url
 from .requests import requests_withdraw_for_leaver
 
 Status = Mentorship.Status
@@ -88,6 +88,7 @@ def introduction_accept(*, mentorship_id: int, user: User) -> Mentorship:
     if mentorship.mentor_accepted_at and mentorship.mentee_accepted_at:
         _start(mentorship, timezone.localdate())
         mentorship.save()
+        mentorship_started_hooks(mentorship)
         for person in (mentorship.mentor, mentorship.mentee):
             _tell("mentorship_started", mentorship, to=person, actor=user)
     else:

@@ -22,6 +22,8 @@ from programmes.models import Membership, Programme
 
 from ..errors import MatchingError
 from ..models import MatchingSettings, Mentorship
+from ..reminders import milestones_schedule
+from ..signals import mentorship_started
 
 MAX_CAPACITY = 10
 
@@ -100,7 +102,20 @@ def mentorship_create(
     )
     mentorship.full_clean()
     mentorship.save()
+    if not introduction:
+        mentorship_started_hooks(mentorship)
     return mentorship
+
+
+def mentorship_started_hooks(mentorship: Mentorship) -> None:
+    """Write the reminders a mentorship brings once it starts, in the same transaction.
+
+    Matching writes its milestones (mid-point, two weeks before the end, the closing
+    review); the layers above answer `mentorship_started` with theirs (no meeting booked
+    yet, a quiet pair). Safe to call again: existing reminders are left as they are.
+    """
+    milestones_schedule(mentorship)
+    mentorship_started.send(sender=Mentorship, mentorship=mentorship)
 
 
 # Mentors' own settings, and telling people about a new mentorship ------------------

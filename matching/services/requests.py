@@ -21,6 +21,7 @@ from ..engine.scoring import same_organisation
 from ..engine.types import Candidate
 from ..errors import MatchingError
 from ..models import DeclaredConflict, MentorRequest, Mentorship
+from ..reminders import local_time, request_reminder_schedule
 from .mentorships import (
     lock_mentor_membership,
     matching_settings_for,
@@ -186,6 +187,7 @@ def request_create(
             request.save()
     except IntegrityError as exc:
         raise MatchingError(f"You have already asked {_name(mentor)}.") from exc
+    request_reminder_schedule(request)
     _email("request_received", request, to=mentor)
     return request
 
@@ -374,14 +376,23 @@ def requests_expire(now: dt.datetime | None = None) -> int:
             request = MentorRequest.objects.select_related("programme", "mentee", "mentor").get(
                 pk=pk
             )
-            _email(
-                "request_expired",
-                request,
-                to=request.mentee,
-                directory_url=site_url("directory", slug=request.programme.slug),
-            )
+            _email_expired(request)
             expired += 1
     return expired
+
+
+def _email_expired(request: MentorRequest) -> None:
+    """Tell the mentee kindly, and point them to the other mentors if they may still ask."""
+    programme = request.programme
+    _email(
+        "request_expired",
+        request,
+        to=request.mentee,
+        directory_url=site_url("directory", slug=programme.slug),
+        can_ask_again=programme.allows_mentee_requests
+        and programme.status != Programme.Status.CLOSED,
+        expired_text=date_format(local_time(request.expires_at, request.mentee), "j F Y"),
+    )
 
 
 @transaction.atomic
