@@ -31,6 +31,11 @@ bench: $(STAMP)
 bench-matching: $(STAMP)
 	$(BIN)/python -m bench.matching
 
+## Only the reminder sweeps benchmark (BENCH_SWEEP_SCALE=N seeds N and 10 x N; default 1).
+.PHONY: bench-sweeps
+bench-sweeps: $(STAMP)
+	$(BIN)/python -m bench.sweeps
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["bench.matching"]
+BENCHMARKS = ["bench.matching", "bench.sweeps"]
 
 
 def main() -> int:

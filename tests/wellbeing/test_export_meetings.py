@@ -214,3 +214,16 @@ def test_the_mentoring_sections_make_a_fixed_number_of_queries(
     sign_in(client, mentor)
     with django_assert_max_num_queries(len(small.captured_queries) + 10):
         assert client.get(URL).status_code == 200
+
+
+def test_a_mentee_gets_their_meeting_ratings_and_the_mentor_does_not(
+    client, mentoring, mentor, mentee
+):
+    from sessions.models import MeetingFeedback
+
+    MeetingFeedback.objects.create(meeting=mentoring["held"], mentee=mentee, rating=4)
+    data, summary = download(client, mentee)
+    assert [r["rating"] for r in data["meeting_ratings"]] == [4]
+    assert "How you rated your meetings" in summary
+    data, _ = download(client, mentor)
+    assert data["meeting_ratings"] == []

@@ -47,6 +47,7 @@ from sessions.models import (
     CalendarFeed,
     Meeting,
     MeetingDefaults,
+    MeetingFeedback,
     MentoringAgreement,
     Reflection,
     SessionNote,
@@ -329,6 +330,18 @@ def _with_whom(meeting: Meeting, user: User) -> dict[str, Any]:
     }
 
 
+def _meeting_ratings(user: User) -> list[dict]:
+    rows = (
+        MeetingFeedback.objects.filter(mentee=user)
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "pk")
+    )
+    return [
+        {"meeting_on": f.meeting.starts_at, "rating": f.rating, "given_at": f.updated_at}
+        for f in rows
+    ]
+
+
 def _meetings(user: User) -> list[dict]:
     rows = (
         Meeting.objects.of_member(user)
@@ -524,6 +537,7 @@ SECTIONS: list[Section] = [
     Section("access_log", "Who has read your records", _access_log),
     Section("notifications", "Reminders and your choices about them", _notifications),
     Section("meetings", "Meetings", _meetings),
+    Section("meeting_ratings", "How you rated your meetings", _meeting_ratings),
     Section("session_notes_you_wrote", "Session notes you wrote", _session_notes_you_wrote),
     Section(
         "session_notes_shared_with_you",
