@@ -291,6 +291,8 @@ def _send(n: Notification, token: str, kind: registry.Kind, message: registry.Me
     # The unavoidable window: the message has gone; a crash before this line resends it.
     if _finish(n, token, status=Status.SENT, sent_at=timezone.now(), **shown):
         _after_send(n, kind, now)
+    else:  # the documented window: another claim may send it too
+        log.warning("reminder %s was sent but its lease had been taken over", n.pk)
     return "sent"
 
 

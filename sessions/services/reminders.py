@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from matching.models import Mentorship
 from mentoring.notifications import services as outbox
+from mentoring.notifications.models import Notification
 
 from ..models import ActionItem, Meeting, SessionNote
 from ..selectors import zone_of
@@ -89,7 +90,19 @@ def meeting_reminders_schedule(*, meeting: Meeting, now: dt.datetime | None = No
 
 
 def meeting_reminders_cancel(*, meeting: Meeting) -> int:
-    """A cancelled meeting is final: its waiting reminders are cancelled now, not at their time."""
+    """A cancelled meeting is final: its waiting reminders are cancelled now, not at their time.
+
+    The pair's quiet check may be waiting for this meeting; bring it forward so it looks
+    again at once (it defers itself if the pair is not quiet).
+    """
+    from ..reminders.milestones import KIND_QUIET
+
+    Notification.objects.filter(
+        kind=KIND_QUIET,
+        subject_key=outbox.subject_key(meeting.mentorship),
+        status=Notification.Status.PENDING,
+        due_at__gt=timezone.now(),
+    ).update(due_at=timezone.now())
     return outbox.notifications_cancel(subject=meeting, kinds=MEETING_KINDS)
 
 

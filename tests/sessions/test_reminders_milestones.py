@@ -433,3 +433,20 @@ def test_a_coordinator_who_stepped_down_is_not_told(ship, coordinator, clock, de
     clock.move_to(on(90))
     assert deliver_reminders(kinds=QUIET) == ["cancelled"]
     assert mail.outbox == []
+
+
+def test_cancelling_the_meeting_the_check_waits_for_brings_it_forward(
+    ship, mentor, clock, deliver_reminders
+):
+    from sessions.services.booking import meeting_cancel
+
+    clock.move_to(on(60))
+    deliver_reminders(kinds=QUIET)
+    clock.move_to(on(70))
+    booked = held(ship, 95, status=Status.CONFIRMED)
+    clock.move_to(on(120, 9, 2))
+    deliver_reminders(kinds=QUIET)  # the check defers to day 155 for the booked meeting
+    assert {r.due_at for r in quiet_rows(status="pending")} == {on(155, 10, 0)}
+    clock.move_to(on(121))
+    meeting_cancel(meeting=booked, by=mentor)
+    assert {r.due_at for r in quiet_rows(status="pending")} == {on(121)}
