@@ -267,6 +267,15 @@ COORDINATOR_DIGEST_SWEEP = registry.Sweep(
 )
 
 
+def reminder_audiences(user) -> set[str]:
+    """The roles whose reminders can reach this person (for the reminder settings page)."""
+    roles = set(
+        Membership.objects.filter(user=user, ended_at__isnull=True).values_list("role", flat=True)
+    )
+    return roles & {"mentor", "mentee", "coordinator"}
+
+
 def register() -> None:
     registry.register_kind(COORDINATOR_DIGEST)
     registry.register_sweep(COORDINATOR_DIGEST_SWEEP)
+    registry.register_audience_provider(reminder_audiences)

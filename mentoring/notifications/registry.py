@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .models import Notification
@@ -74,6 +74,9 @@ class Sweep:
 
 _KINDS: dict[str, Kind] = {}
 _SWEEPS: dict[str, Sweep] = {}
+# Callables (user) -> set of audiences ("mentor", "coordinator"...) the person belongs to,
+# registered by the app that knows roles, so the settings page shows only what applies.
+_AUDIENCE_PROVIDERS: list[Callable[[Any], set[str]]] = []
 
 
 def register_kind(kind: Kind) -> None:
@@ -81,6 +84,15 @@ def register_kind(kind: Kind) -> None:
     if existing is not None and existing != kind:
         raise ValueError(f"the notification kind {kind.name!r} is registered twice")
     _KINDS[kind.name] = kind
+
+
+def register_audience_provider(provider: Callable[[Any], set[str]]) -> None:
+    if provider not in _AUDIENCE_PROVIDERS:
+        _AUDIENCE_PROVIDERS.append(provider)
+
+
+def audience_providers() -> list[Callable[[Any], set[str]]]:
+    return list(_AUDIENCE_PROVIDERS)
 
 
 def register_sweep(sweep: Sweep) -> None:

@@ -392,6 +392,14 @@ def preferences_for(user) -> dict[str, str]:
     return {k.name: chosen.get(k.name, k.default_channel) for k in registry.optional_kinds()}
 
 
+def audiences_for(user) -> set[str]:
+    """Which groups of reminders can reach this person: everyone's, plus their roles'."""
+    found = {"member"}
+    for provider in registry.audience_providers():
+        found |= provider(user)
+    return found
+
+
 def preferences_update(*, user, channels: dict[str, str]) -> None:
     """Save the person's choice for each optional kind (unknown kinds are refused)."""
     known = {k.name for k in registry.optional_kinds()}

@@ -55,7 +55,11 @@ def mark_all_read(request):
 @login_required
 def preferences_edit(request):
     current = services.preferences_for(request.user)
-    form = PreferencesForm(request.POST or None, initial_channels=current)
+    form = PreferencesForm(
+        request.POST or None,
+        initial_channels=current,
+        audiences=services.audiences_for(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         changed = {k: v for k, v in form.cleaned_data.items() if current.get(k) != v}
         services.preferences_update(user=request.user, channels=changed)

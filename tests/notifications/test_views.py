@@ -121,6 +121,15 @@ def test_settings_save_a_choice_per_kind(client, mentee):
     assert services.preference_for(mentee.pk, "test_reminder") == "digest"
 
 
+def test_settings_show_only_the_reminders_that_can_reach_the_person(client, mentee, coordinator):
+    client.force_login(mentee)
+    page = client.get(reverse("notifications:settings")).content.decode()
+    assert "As a mentee" in page and "As a coordinator" not in page
+    client.force_login(coordinator)
+    page = client.get(reverse("notifications:settings")).content.decode()
+    assert "As a coordinator" in page and "As a mentee" not in page
+
+
 def test_settings_with_bad_input_change_nothing(client, mentee):
     client.force_login(mentee)
     data = {k: "email" for k in services.preferences_for(mentee)}
