@@ -58,11 +58,7 @@ def pause_deferral(mentorship: Mentorship, extra: dt.timedelta = dt.timedelta(0)
 
 
 def local_time(moment: dt.datetime, user) -> dt.datetime:
-    try:
-        zone = ZoneInfo(user.time_zone or settings.TIME_ZONE)
-    except (KeyError, ValueError):
-        zone = ZoneInfo(settings.TIME_ZONE)
-    return moment.astimezone(zone)
+    return moment.astimezone(user.zone)
 
 
 def mentorship_url(mentorship: Mentorship, anchor: str = "") -> str:

@@ -52,10 +52,7 @@ def meeting_interval(programme: Programme) -> dt.timedelta:
 
 
 def zone_of(user) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.time_zone or settings.TIME_ZONE)
-    except (KeyError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
+    return user.zone
 
 
 # --- Sections ------------------------------------------------------------------------

@@ -27,10 +27,7 @@ class OpenSlot:
 
 
 def zone_of(user: User) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone or "Europe/London")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("Europe/London")
+    return user.zone
 
 
 def _exists_locally(moment: dt.datetime) -> bool:

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, Min, PositiveSmallIntegerField, Value
@@ -45,10 +44,7 @@ def _subject(user_id: int) -> str:
 
 
 def _zone(user) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.time_zone or settings.TIME_ZONE)
-    except (KeyError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
+    return user.zone
 
 
 def _occurrence(due: dt.datetime, user) -> str:

@@ -19,7 +19,6 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
@@ -203,10 +202,7 @@ def _retry_or_die(n: Notification, token: str, error: str, now: dt.datetime) -> 
 def quiet_hours_end(user, now: dt.datetime) -> dt.datetime | None:
     """The next 07:00 in the person's zone if it is now between 21:00 and 07:00 there."""
     start, end = settings.NOTIFICATIONS_QUIET_HOURS
-    try:
-        zone = ZoneInfo(user.time_zone or settings.TIME_ZONE)
-    except (KeyError, ValueError):
-        zone = ZoneInfo(settings.TIME_ZONE)
+    zone = user.zone
     local = now.astimezone(zone)
     if end <= local.hour < start:
         return None
@@ -328,10 +324,7 @@ def _email(n: Notification, kind: registry.Kind, message: registry.Message):
 
 
 def _next_monday_morning(user, now: dt.datetime) -> dt.datetime:
-    try:
-        zone = ZoneInfo(user.time_zone or settings.TIME_ZONE)
-    except (KeyError, ValueError):
-        zone = ZoneInfo(settings.TIME_ZONE)
+    zone = user.zone
     local = now.astimezone(zone)
     days = (7 - local.weekday()) % 7
     if days == 0 and local.hour >= 8:
