@@ -59,6 +59,7 @@ def _tell(name: str, mentorship: Mentorship, *, to: User, actor: User | None, **
             "url": site_url("mentorship_detail", pk=mentorship.pk),
             **extra,
         },
+        in_app_for=to,
     )
 
 

@@ -183,6 +183,7 @@ def mentorship_announce(mentorship: Mentorship) -> None:
                 "is_mentor": person.pk == mentorship.mentor_id,
                 "url": url,
             },
+            in_app_for=person,
         )
 
 

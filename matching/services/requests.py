@@ -205,6 +205,7 @@ def _email(name: str, request: MentorRequest, *, to: User, **extra) -> None:
             "url": site_url("request_detail", pk=request.pk),
             **extra,
         },
+        in_app_for=to,
     )
 
 

@@ -450,11 +450,13 @@ def _notify(pair: ProposedPair, mentorship: Mentorship, *, introduction: bool) -
         "match_published_mentee",
         to=[pair.mentee.email],
         context={**context, "person": pair.mentee, "other": pair.mentor},
+        in_app_for=pair.mentee,
     )
     send_email(
         "match_published_mentor",
         to=[pair.mentor.email],
         context={**context, "person": pair.mentor, "other": pair.mentee},
+        in_app_for=pair.mentor,
     )
 
 

@@ -7,12 +7,15 @@ change never emails anyone.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import linebreaks, urlize
 
 
@@ -53,7 +56,57 @@ def build_email(
     return msg
 
 
-def send_email(name: str, *, to: Iterable[str], context: dict) -> None:
-    """Render now, send once the surrounding transaction commits."""
+def send_email(
+    name: str, *, to: Iterable[str], context: dict, in_app_for=None
+) -> EmailMultiAlternatives:
+    """Render now, send once the surrounding transaction commits; returns the message.
+
+    With `in_app_for` (the one person it is addressed to), the event also appears in their
+    notifications list, linking to `context["url"]`, written in the same transaction.
+    """
     msg = build_email(name, to=to, context=context)
+    if in_app_for is not None:
+        event_record(name=name, recipient=in_app_for, title=msg.subject, url=context.get("url", ""))
     transaction.on_commit(lambda: msg.send(fail_silently=False))
+    return msg
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something already told by email, to show in the addressee's notifications list."""
+
+    name: str
+    recipient: object
+    title: str
+    url: str
+
+
+def events_record(events: Iterable[Event]) -> None:
+    """Write events in one statement (a bulk approval tells many people at once).
+
+    The rows are born delivered, so the dispatcher never sees them. Titles are email
+    subjects, which never hold confidential text.
+    """
+    from .models import Notification
+
+    now = timezone.now()
+    prefix = f"[{settings.SITE_NAME}] "
+    Notification.objects.bulk_create(
+        Notification(
+            kind=f"event:{e.name}"[:60],
+            subject_key=f"event:{uuid.uuid4().hex}",
+            recipient=e.recipient,
+            due_at=now,
+            status=Notification.Status.SENT,
+            title=e.title.removeprefix(prefix)[:200],
+            url=e.url.removeprefix(settings.SITE_URL)[:300],
+            delivered_at=now,
+            sent_at=now,
+        )
+        for e in events
+    )
+
+
+def event_record(*, name: str, recipient, title: str, url: str) -> None:
+    """Show one event already told by email (a meeting booked, a request accepted) in the app."""
+    events_record([Event(name, recipient, title, url)])

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mentoring.accounts.models import User
 from mentoring.accounts.services import profile_update
-from mentoring.notifications.emails import send_email
+from mentoring.notifications.emails import Event, events_record, send_email
 
 from ..errors import ProgrammeError
 from ..models import Application, ApplicationQuestion, Membership, Programme
@@ -154,6 +154,7 @@ def _email_submitted(application: Application) -> None:
             "application_submitted",
             to=[coordinator.email],
             context={**context, "coordinator": coordinator, "url": review_url},
+            in_app_for=coordinator,
         )
 
 
@@ -234,10 +235,14 @@ def _decide(application: Application, *, status: str, by: User, message: str) ->
     application.save(update_fields=["status", "decided_at", "decided_by", "decision_message"])
 
 
-def _email_decision(application: Application, programme: Programme, by: User) -> None:
+def _email_decision(
+    application: Application, programme: Programme, by: User, *, in_app: bool = True
+) -> Event:
     approved = application.status == Application.Status.APPROVED
-    send_email(
-        "application_approved" if approved else "application_declined",
+    name = "application_approved" if approved else "application_declined"
+    url = _site_url("programmes:detail", slug=programme.slug)
+    msg = send_email(
+        name,
         to=[application.applicant.email],
         context={
             "application": application,
@@ -246,10 +251,12 @@ def _email_decision(application: Application, programme: Programme, by: User) ->
             "role_noun": ROLE_NOUN[application.role],
             "message": application.decision_message,
             "coordinator": by,
-            "url": _site_url("programmes:detail", slug=programme.slug),
+            "url": url,
             "programmes_url": _site_url("programmes:list"),
         },
+        in_app_for=application.applicant if in_app else None,
     )
+    return Event(name, application.applicant, msg.subject, url)
 
 
 @transaction.atomic
@@ -322,5 +329,6 @@ def applications_approve_bulk(
         application.status = Application.Status.APPROVED
         application.decided_at, application.decided_by = now, by
         application.decision_message = message
-        _email_decision(application, programme, by)
+    # One statement for everyone's notifications list, however many were approved.
+    events_record([_email_decision(a, programme, by, in_app=False) for a in applications])
     return len(applications)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Mentorship
@@ -73,7 +75,10 @@ def _notify(*, mentorship: Mentorship, actor, name: str, agreement: MentoringAgr
             "mentorship": mentorship,
             "programme": mentorship.programme,
             "version": agreement.version,
+            "url": settings.SITE_URL
+            + reverse("meetings:agreement_edit", kwargs={"mentorship_pk": mentorship.pk}),
         },
+        in_app_for=other,
     )
 
 

@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 
 from matching.models import Mentorship
 from mentoring.accounts.models import User
-from mentoring.notifications.emails import build_email
+from mentoring.notifications.emails import build_email, event_record
 from mentoring.vocabulary import MeetingMode
 
 from ..errors import MeetingError
@@ -286,4 +286,6 @@ def _notify(meeting: Meeting, name: str, *, by: User, to_other_only: bool = Fals
         )
         if not to_other_only:
             msg.attach("meeting.ics", invitation, f"text/calendar; method={method}; charset=UTF-8")
+        if person.pk != by.pk:  # the one who acted needs no notification of it
+            event_record(name=name, recipient=person, title=msg.subject, url=url)
         transaction.on_commit(partial(msg.send, fail_silently=False))

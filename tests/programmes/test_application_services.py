@@ -384,6 +384,11 @@ def test_bulk_approval_makes_a_fixed_number_of_queries(
         )
 
     assert approved == 40
+    from mentoring.notifications.models import Notification
+
+    told = Notification.objects.filter(kind="event:application_approved")
+    assert told.count() == 40
+    assert {n.url for n in told} == {f"/programmes/{programme.slug}/"}
 
 
 def test_bulk_approval_needs_a_coordinator(programme, other_coordinator):

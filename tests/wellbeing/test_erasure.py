@@ -335,3 +335,21 @@ def test_a_welfare_lead_closing_leaves_the_requests_they_handled(client, world, 
     support_request = SupportRequest.objects.get(pk=world["support_request"].pk)
     assert support_request.message == ERASED  # the mentee's record, untouched
     assert support_request.handled_by.full_name == FORMER_MEMBER
+
+
+def test_the_persons_notifications_and_reminder_choices_go(client, world, mentee, mentor):
+    from django.utils import timezone
+
+    from mentoring.notifications.models import Notification, NotificationPreference
+
+    now = timezone.now()
+    for person in (mentee, mentor):
+        Notification.objects.create(
+            kind="event:meeting_booked", subject_key=f"event:{person.pk}", recipient=person,
+            due_at=now, status="sent", title="Meeting booked", delivered_at=now,
+        )  # fmt: skip
+    NotificationPreference.objects.create(user=mentee, kind="meeting_upcoming", channel="off")
+    close(client, mentee)
+    assert not Notification.objects.filter(recipient=mentee).exists()
+    assert not NotificationPreference.objects.filter(user=mentee).exists()
+    assert Notification.objects.filter(recipient=mentor).exists()

@@ -718,6 +718,9 @@ def _erase_confidential(person: User) -> None:
     MentorRequest.objects.filter(mentee=person).update(message=REMOVED_TEXT)
     MentorRequest.objects.filter(mentor=person).update(decline_reason=None, reply_message="")
     Application.objects.filter(applicant=person).update(goals="", motivation="", answers={})
+    # Their notifications list (titles name other people) and waiting reminders.
+    Notification.objects.filter(recipient=person).delete()
+    NotificationPreference.objects.filter(user=person).delete()
     _erase_session_records(person)
 
 

@@ -181,6 +181,7 @@ def _tell_welfare_leads(support_request: SupportRequest, leads: list[User]) -> N
             "support_request_waiting",
             to=[lead.email],
             context={"recipient": lead, "programme": support_request.programme, "url": url},
+            in_app_for=lead,
         )
 
 
@@ -298,6 +299,7 @@ def referral_create(
             "programme": mentorship.programme,
             "url": site_url("referral_respond", pk=referral.pk),
         },
+        in_app_for=mentorship.mentee,
     )
     return referral
 
@@ -331,6 +333,7 @@ def _decide(referral: Referral, status: str) -> None:
             "confirmed": status == Referral.Status.CONFIRMED,
             "url": site_url("referral_create", mentorship_pk=mentorship.pk),
         },
+        in_app_for=mentorship.mentor,
     )
 
 
