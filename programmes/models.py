@@ -159,6 +159,19 @@ class Programme(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    # The expected days between meetings, for quiet pairs and inactivity reminders.
+    MEETING_INTERVAL_DAYS = {
+        MeetingFrequency.WEEKLY: 7,
+        MeetingFrequency.FORTNIGHTLY: 14,
+        MeetingFrequency.MONTHLY: 30,
+        MeetingFrequency.SIX_WEEKLY: 42,
+        MeetingFrequency.QUARTERLY: 91,
+    }
+
+    @property
+    def meeting_interval(self) -> dt.timedelta:
+        return dt.timedelta(days=self.MEETING_INTERVAL_DAYS.get(self.meeting_frequency, 30))
+
     def enrolment_is_open(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return (

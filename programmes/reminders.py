@@ -36,19 +36,9 @@ LIVE_PROGRAMMES = (Programme.Status.OPEN, Programme.Status.RUNNING)
 DUE_TIME = dt.time(8)
 CHUNK = 200
 
-Frequency = Programme.MeetingFrequency
-# The expected days between meetings, for "quiet" pairs and inactivity reminders.
-MEETING_INTERVAL_DAYS = {
-    Frequency.WEEKLY: 7,
-    Frequency.FORTNIGHTLY: 14,
-    Frequency.MONTHLY: 30,
-    Frequency.SIX_WEEKLY: 42,
-    Frequency.QUARTERLY: 91,
-}
-
 
 def meeting_interval(programme: Programme) -> dt.timedelta:
-    return dt.timedelta(days=MEETING_INTERVAL_DAYS.get(programme.meeting_frequency, 30))
+    return programme.meeting_interval
 
 
 def zone_of(user) -> ZoneInfo:

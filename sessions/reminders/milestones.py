@@ -46,14 +46,6 @@ AGREEMENT_RECHECK = dt.timedelta(days=7)
 # Until the second no-meeting reminder, those reminders speak for a pair that never met.
 QUIET_FIRST_CHECK_AT_LEAST = dt.timedelta(days=28)
 
-Frequency = Programme.MeetingFrequency
-INTERVALS = {
-    Frequency.WEEKLY: dt.timedelta(days=7),
-    Frequency.FORTNIGHTLY: dt.timedelta(days=14),
-    Frequency.MONTHLY: dt.timedelta(days=30),
-    Frequency.SIX_WEEKLY: dt.timedelta(days=42),
-    Frequency.QUARTERLY: dt.timedelta(days=91),
-}
 Status = Meeting.Status
 OPEN = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 # A meeting that counts as the pair being in touch: booked, proposed or held.
@@ -61,7 +53,7 @@ ACTIVITY = (Status.PROPOSED, Status.CONFIRMED, Status.HELD)
 
 
 def interval_of(programme: Programme) -> dt.timedelta:
-    return INTERVALS.get(programme.meeting_frequency, INTERVALS[Frequency.MONTHLY])
+    return programme.meeting_interval
 
 
 def _started_at(mentorship: Mentorship) -> dt.datetime:
