@@ -152,6 +152,17 @@ def child(scale: int) -> dict:
         first = _measure(lambda sweep=sweep: sweep.run(now), repeat=0)
         again = _measure(lambda sweep=sweep: sweep.run(now))
         sweeps[sweep.name] = {"kinds": list(sweep.kinds), "first": first, "again": again}
+    # Matching's own sweeps, on beat beside the reminders (expiry hourly, resume daily).
+    from matching.services.lifecycle import mentorships_resume_due
+    from matching.services.requests import requests_expire
+
+    for name, run in (
+        ("matching-expire-requests", lambda: requests_expire(now)),
+        ("matching-resume-paused", lambda: mentorships_resume_due(timezone.localdate(now))),
+    ):
+        first = _measure(run, repeat=0)
+        again = _measure(run)
+        sweeps[name] = {"kinds": [], "first": first, "again": again}
     # Everything due has gone: the claim that runs every minute finds nothing to do.
     Notification.objects.filter(status="pending", due_at__lte=now).update(status="sent")
     claim = _measure(lambda: len(services.notifications_claim(now=now)[1]), rollback=True)

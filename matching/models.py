@@ -170,6 +170,12 @@ class Mentorship(models.Model):
         indexes = [
             models.Index(fields=["programme", "mentor", "status"]),
             models.Index(fields=["programme", "mentee", "status"]),
+            # The daily sweep that resumes paused mentorships reads only these.
+            models.Index(
+                fields=["paused_until"],
+                name="mentorship_paused_until",
+                condition=Q(status="paused"),
+            ),
         ]
 
     def __str__(self) -> str:

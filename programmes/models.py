@@ -137,6 +137,8 @@ class Programme(models.Model):
                 name="programme_enrolment_window_ordered",
             ),
         ]
+        # The weekly digest sweep reads the open and running programmes.
+        indexes = [models.Index(fields=["status"], name="programme_status")]
 
     def __str__(self) -> str:
         return self.name
