@@ -11,6 +11,6 @@ class MentoringSessionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import reminders
+        from . import receivers, reminders  # noqa: F401  (receivers connect themselves)
 
         reminders.register()
