@@ -13,6 +13,7 @@ from functools import wraps
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -27,15 +28,27 @@ def coordinator_required(view):
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):
         programme = get_object_or_404(Programme.objects.coordinated_by(request.user), slug=slug)
-        if programme.coordinators_require_mfa and not is_mfa_enabled(request.user):
-            messages.warning(
-                request,
-                f"{programme.name} asks its coordinators to use two-factor authentication. "
-                "Set it up now to continue.",
-            )
-            return redirect(
-                f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}"
-            )
+        needs_mfa = mfa_setup_redirect(request, programme)
+        if needs_mfa is not None:
+            return needs_mfa
         return view(request, *args, programme=programme, **kwargs)
 
     return wrapper
+
+
+def mfa_setup_redirect(request, programme: Programme) -> HttpResponseRedirect | None:
+    """Send a coordinator without two-factor authentication to set it up, if required.
+
+    For every page a coordinator reaches as coordinator, including those outside the
+    programme's management pages (a mentorship's names and dates).
+    """
+    if not programme.coordinators_require_mfa or is_mfa_enabled(request.user):
+        return None
+    messages.warning(
+        request,
+        f"{programme.name} asks its coordinators to use two-factor authentication. "
+        "Set it up now to continue.",
+    )
+    return redirect(
+        f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}"
+    )

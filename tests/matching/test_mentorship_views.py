@@ -75,6 +75,18 @@ def test_a_coordinator_sees_only_names_status_and_dates(client, closed, coordina
     assert "Close the mentorship" not in html and "closing review" not in html.lower()
 
 
+def test_a_coordinator_without_required_mfa_is_sent_to_set_it_up_first(
+    client, programme, accepted, coordinator, mentee
+):
+    from programmes.models import Programme
+
+    Programme.objects.filter(pk=programme.pk).update(coordinators_require_mfa=True)
+    response = sign_in(client, coordinator).get(url("mentorship_detail", accepted.pk))
+    assert response.status_code == 302 and "/accounts/2fa/totp/activate/" in response["Location"]
+    # The members themselves are not coordinators here: the rule is not theirs.
+    assert sign_in(client, mentee).get(url("mentorship_detail", accepted.pk)).status_code == 200
+
+
 def test_others_cannot_open_a_mentorship(client, programme, accepted, other_coordinator, outsider):
     for person in (make_mentee(programme), make_mentor(programme), other_coordinator, outsider):
         assert sign_in(client, person).get(url("mentorship_detail", accepted.pk)).status_code == 404
