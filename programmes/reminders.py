@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Model, QuerySet
@@ -33,16 +32,11 @@ KIND = "coordinator_digest"
 # A digest lists this many names per section, then "and N more".
 LIST_LIMIT = 10
 LIVE_PROGRAMMES = (Programme.Status.OPEN, Programme.Status.RUNNING)
-DUE_TIME = dt.time(8)
 CHUNK = 200
 
 
 def meeting_interval(programme: Programme) -> dt.timedelta:
     return programme.meeting_interval
-
-
-def zone_of(user) -> ZoneInfo:
-    return user.zone
 
 
 # --- Sections ------------------------------------------------------------------------
@@ -93,7 +87,7 @@ def digest_section(
 
 
 def local_date(value: dt.datetime, user) -> dt.date:
-    return value.astimezone(zone_of(user)).date()
+    return value.astimezone(user.zone).date()
 
 
 def _new_applications(programme: Programme, recipient, now: dt.datetime) -> DigestSection:
@@ -168,24 +162,6 @@ COORDINATOR_DIGEST = registry.Kind(
 # --- The weekly sweep ------------------------------------------------------------------
 
 
-def next_monday_morning(user, now: dt.datetime) -> dt.datetime:
-    """08:00 on the coming Monday in the person's zone; on a Monday, that day's.
-
-    On Monday itself the row for that day is (re)offered even after 08:00, so a sweep
-    that was down on Monday morning still sends the week's digest when it comes back;
-    the following week's row is written from Tuesday on.
-    """
-    zone = zone_of(user)
-    local = now.astimezone(zone)
-    day = local.date() + dt.timedelta(days=(7 - local.weekday()) % 7)
-    return dt.datetime.combine(day, DUE_TIME, tzinfo=zone).astimezone(dt.UTC)
-
-
-def iso_week(when: dt.datetime, user) -> str:
-    year, week, _ = local_date(when, user).isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def _live_programme_ids() -> Iterator[list[int]]:
     # Programmes are few; reading them by status is the whole scan.
     ids = list(
@@ -209,14 +185,14 @@ def _dues_for(programme_ids: list[int], now: dt.datetime) -> list[services.Due]:
     )
     dues = []
     for membership in coordinators:
-        due = next_monday_morning(membership.user, now)
+        due = services.next_monday_morning(membership.user, now, all_of_monday=True)
         dues.append(
             services.Due(
                 KIND,
                 f"programmes.programme:{membership.programme_id}",
                 membership.user_id,
                 due,
-                iso_week(due, membership.user),
+                services.iso_week(due, membership.user),
             )
         )
     return dues

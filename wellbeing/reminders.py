@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -43,13 +42,9 @@ def _subject(user_id: int) -> str:
     return f"accounts.user:{user_id}"
 
 
-def _zone(user) -> ZoneInfo:
-    return user.zone
-
-
 def _occurrence(due: dt.datetime, user) -> str:
     """The day the invitation is for, in the person's own zone."""
-    return due.astimezone(_zone(user)).date().isoformat()
+    return due.astimezone(user.zone).date().isoformat()
 
 
 def cadence_for(user_id: int) -> int | None:
@@ -130,37 +125,36 @@ def checkin_invitations_start(*, user, now: dt.datetime | None = None) -> bool:
     return True
 
 
-def checkin_invitations_stop(*, user) -> int:
+def checkin_invitations_stop(*, user_id: int) -> int:
     """Cancel the person's waiting invitation (one already claimed re-checks and stops)."""
     return services.notifications_cancel(
-        subject=_subject(user.pk), kinds=[KIND], recipient_id=user.pk
+        subject=_subject(user_id), kinds=[KIND], recipient_id=user_id
     )
 
 
 @transaction.atomic
-def checkin_invitations_set(*, user, on: bool, now: dt.datetime | None = None) -> None:
-    """The check-in page's switch: opt in (keeping a weekly-digest choice) or out."""
+def checkin_invitations_set(*, user, on: bool) -> None:
+    """The check-in page's switch: opt in (keeping a weekly-digest choice) or out.
+
+    Saving the choice starts or stops the invitations, through the kind's `on_preference`
+    hook, as the reminder settings page and an unsubscribe link do.
+    """
     current = services.preference_for(user.pk, KIND)
-    if on:
-        channel = current if current in OPTED_IN else Channel.EMAIL
-        services.preferences_update(user=user, channels={KIND: channel})
-        checkin_invitations_start(user=user, now=now)
-    else:
-        services.preferences_update(user=user, channels={KIND: Channel.OFF})
-        checkin_invitations_stop(user=user)
+    keep = current if current in OPTED_IN else Channel.EMAIL
+    services.preferences_update(user=user, channels={KIND: keep if on else Channel.OFF})
 
 
 def checkin_invitations_changed(*, user_id: int, channel: str) -> None:
-    """React to a choice made elsewhere (the notification settings page, an unsubscribe).
+    """React to a saved choice (the switch, the settings page, an unsubscribe link).
 
-    Call it in the transaction that saved the choice.
+    Called by the notifications layer in the transaction that saved the choice.
     """
-    if channel in OPTED_IN:
-        user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-        if user is not None:
-            checkin_invitations_start(user=user)
-    else:
-        services.notifications_cancel(subject=_subject(user_id), kinds=[KIND], recipient_id=user_id)
+    if channel not in OPTED_IN:
+        checkin_invitations_stop(user_id=user_id)
+        return
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        checkin_invitations_start(user=user)
 
 
 @dataclass(frozen=True)

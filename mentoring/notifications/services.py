@@ -323,23 +323,37 @@ def _email(n: Notification, kind: registry.Kind, message: registry.Message):
 # --- Weekly digest ------------------------------------------------------------------
 
 
-def _next_monday_morning(user, now: dt.datetime) -> dt.datetime:
+WEEKLY_AT = dt.time(8)
+
+
+def next_monday_morning(user, now: dt.datetime, *, all_of_monday: bool = False) -> dt.datetime:
+    """08:00 on the coming Monday in the person's zone, for the weekly digests.
+
+    On a Monday before 08:00 it is that day's. After 08:00 it is the next week's, unless
+    `all_of_monday`: a sweep that was down on Monday morning still offers that day's row
+    when it comes back (the row is then due at once).
+    """
     zone = user.zone
     local = now.astimezone(zone)
     days = (7 - local.weekday()) % 7
-    if days == 0 and local.hour >= 8:
+    if days == 0 and local.time() >= WEEKLY_AT and not all_of_monday:
         days = 7
     day = local.date() + dt.timedelta(days=days)
-    return dt.datetime.combine(day, dt.time(8), tzinfo=zone).astimezone(dt.UTC)
+    return dt.datetime.combine(day, WEEKLY_AT, tzinfo=zone).astimezone(dt.UTC)
+
+
+def iso_week(when: dt.datetime, user) -> str:
+    """The ISO week of `when` in the person's zone ("2026-W48"): a weekly row's occurrence."""
+    year, week, _ = when.astimezone(user.zone).date().isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def digest_schedule(*, user, now: dt.datetime) -> None:
     """Make sure this person's next weekly digest is waiting (one row per ISO week)."""
-    due = _next_monday_morning(user, now)
-    year, week, _ = due.date().isocalendar()
+    due = next_monday_morning(user, now)
     notification_schedule(
         kind=DIGEST_KIND, subject=f"accounts.user:{user.pk}", recipient_id=user.pk,
-        due_at=due, occurrence=f"{year}-W{week:02d}",
+        due_at=due, occurrence=iso_week(due, user),
     )  # fmt: skip
 
 

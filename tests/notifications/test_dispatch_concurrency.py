@@ -29,13 +29,6 @@ ROWS = 200
 
 
 @pytest.fixture
-def test_kind():
-    reminders.register()
-    yield reminders.KIND
-    reminders.unregister()
-
-
-@pytest.fixture
 def meeting(programme, mentor, mentee):
     pair = make_mentorship(programme, mentor, mentee)
     return meeting_at(pair, timezone.now() + dt.timedelta(days=2))

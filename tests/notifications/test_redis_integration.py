@@ -95,13 +95,6 @@ def child_env(tmp_path, redis_server, mail_dir, settings) -> dict[str, str]:
 
 
 @pytest.fixture
-def test_kind():
-    reminders.register()
-    yield reminders.KIND
-    reminders.unregister()
-
-
-@pytest.fixture
 def pair(programme, mentor, mentee):
     return make_mentorship(programme, mentor, mentee)
 
