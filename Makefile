@@ -10,8 +10,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): requirements.lock | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.lock
+$(STAMP): requirements.lock requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $(STAMP)
 
 ## Create .venv, install, migrate, seed demo data on first run, serve with the worker.
