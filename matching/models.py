@@ -246,7 +246,7 @@ class MentorRequest(models.Model):
     decline_reason = EncryptedTextField(
         "private reason", blank=True, null=True, help_text="Only you will see this."
     )
-    reply_message = models.TextField("message to the mentee", blank=True, max_length=2000)
+    reply_message = EncryptedTextField("message to the mentee", blank=True, max_length=2000)
     mentorship = models.ForeignKey(
         Mentorship, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

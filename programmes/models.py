@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.fields import EncryptedJSONField, EncryptedTextField
 from mentoring.vocabulary import Framework
 
 
@@ -313,16 +314,16 @@ class Application(models.Model):
     )
     role = models.CharField(max_length=10, choices=Role.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
-    goals = models.TextField(
+    goals = EncryptedTextField(
         blank=True, max_length=3000, help_text="Mentees: what you would like to work on."
     )
-    motivation = models.TextField(
+    motivation = EncryptedTextField(
         blank=True, max_length=3000, help_text="Why you would like to take part."
     )
     capacity = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
-    answers = models.JSONField(default=dict, blank=True)
+    answers = EncryptedJSONField(default=dict, blank=True)
     via_invitation = models.BooleanField(default=False)
     submitted_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -7,6 +7,7 @@ only; coordinators see only that meetings happened. Free text is encrypted at re
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from matching.models import Mentorship
-from mentoring.fields import EncryptedJSONField, EncryptedTextField
+from mentoring.fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from mentoring.vocabulary import MeetingMode
 from programmes.models import Programme
 
@@ -27,7 +28,7 @@ class MeetingDefaults(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_defaults"
     )
     video_link = models.URLField("default video link", blank=True)
-    location = models.CharField("default meeting place", max_length=300, blank=True)
+    location = EncryptedCharField("default meeting place", max_length=300, blank=True)
 
     def __str__(self) -> str:
         return f"Meeting defaults of {self.mentor_id}"
@@ -95,7 +96,7 @@ class Blackout(models.Model):
     )
     starts_on = models.DateField()
     ends_on = models.DateField()
-    note = models.CharField(max_length=120, blank=True)
+    note = EncryptedCharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["starts_on"]
@@ -148,7 +149,7 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField()
     mode = models.CharField(max_length=10, choices=MeetingMode.choices)
     video_link = models.URLField(blank=True)
-    location = models.CharField(max_length=300, blank=True)
+    location = EncryptedCharField(max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -156,7 +157,7 @@ class Meeting(models.Model):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    cancel_reason = models.CharField(max_length=300, blank=True)
+    cancel_reason = EncryptedCharField(max_length=300, blank=True)
     # Calendar invitations: a stable UID, and a SEQUENCE that grows on every change.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0)
@@ -333,14 +334,30 @@ class MentoringAgreement(models.Model):
         return f"Agreement of mentorship {self.mentorship_id} (v{self.version})"
 
 
+class CalendarFeedQuerySet(models.QuerySet):
+    def for_token(self, token: str) -> CalendarFeedQuerySet:
+        return self.filter(token_hash=CalendarFeed.hash_token(token)) if token else self.none()
+
+
 class CalendarFeed(models.Model):
-    """A person's private calendar feed; revoking replaces the token."""
+    """A person's private calendar feed; revoking replaces the token.
+
+    Only a SHA-256 hash of the token is stored (the token is random, so no salt is
+    needed): a database leak does not leak anyone's calendar address. The token is
+    shown once, when it is made.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user_id}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

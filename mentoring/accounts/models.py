@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from mentoring.fields import EncryptedCharField
+from mentoring.fields import EncryptedBooleanField, EncryptedCharField
 from mentoring.vocabulary import (
     ETHNICITY_CHOICES,
     RELIGION_CHOICES,
@@ -238,16 +238,18 @@ class MatchingPreferences(models.Model):
         "religion or belief", max_length=60, choices=RELIGION_CHOICES, blank=True, null=True
     )
     # What they would prefer in a mentor.
-    prefer_mentor_sex = models.CharField(
+    # Encrypted too, so nothing in the database filters on them: the matcher reads
+    # them in Python (matching/candidates.py).
+    prefer_mentor_sex = EncryptedCharField(
         "prefer a mentor who is", max_length=10, choices=Sex.choices, blank=True
     )
-    prefer_mentor_age_band = models.CharField(
+    prefer_mentor_age_band = EncryptedCharField(
         "prefer a mentor aged", max_length=10, choices=AgeBand.choices, blank=True
     )
-    prefer_same_ethnicity = models.BooleanField(
+    prefer_same_ethnicity = EncryptedBooleanField(
         "prefer a mentor who shares my ethnicity", default=False
     )
-    prefer_same_religion = models.BooleanField(
+    prefer_same_religion = EncryptedBooleanField(
         "prefer a mentor who shares my religion or belief", default=False
     )
     updated_at = models.DateTimeField(auto_now=True)

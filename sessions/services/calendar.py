@@ -1,4 +1,7 @@
-"""Each person's private calendar feed token."""
+"""Each person's private calendar feed token.
+
+Only the token's hash is stored, so the token is handed back once, to be shown once.
+"""
 
 from __future__ import annotations
 
@@ -16,17 +19,16 @@ def _token() -> str:
 
 
 @transaction.atomic
-def calendar_feed_get_or_create(*, user: User) -> CalendarFeed:
-    feed, _ = CalendarFeed.objects.get_or_create(user=user, defaults={"token": _token()})
-    return feed
+def calendar_feed_renew(*, user: User) -> tuple[str, bool]:
+    """Make the person's feed a new token; the old address stops working at once.
 
-
-@transaction.atomic
-def calendar_feed_revoke(*, user: User) -> CalendarFeed:
-    """Replace the token: the old address stops working at once."""
+    Returns the new token and whether an older address was replaced.
+    """
+    token = _token()
     feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
     if feed is None:
-        return CalendarFeed.objects.create(user=user, token=_token())
-    feed.token = _token()
-    feed.save(update_fields=["token", "created_at"])
-    return feed
+        CalendarFeed.objects.create(user=user, token_hash=CalendarFeed.hash_token(token))
+        return token, False
+    feed.token_hash = CalendarFeed.hash_token(token)
+    feed.save(update_fields=["token_hash", "created_at"])
+    return token, True

@@ -173,7 +173,7 @@ def test_closing_removes_availability_and_the_calendar_feed(client, sessions_wor
     Blackout.objects.create(
         mentor=mentor, starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2027, 1, 2)
     )
-    CalendarFeed.objects.create(user=mentor, token="secret-token-of-the-mentor")
+    CalendarFeed.objects.create(user=mentor, token_hash=CalendarFeed.hash_token("secret"))
     close(client, mentor)
     for model in (MeetingDefaults, AvailabilityWindow, AvailabilitySlot, Blackout):
         assert not model.objects.filter(mentor=mentor).exists(), model

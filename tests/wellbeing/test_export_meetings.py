@@ -95,7 +95,7 @@ def mentoring(programme, mentor, mentee):
         ends_on=dt.date(2026, 12, 28),
         note="MENTOR-blackout-note",
     )
-    CalendarFeed.objects.create(user=mentee, token=TOKEN)
+    CalendarFeed.objects.create(user=mentee, token_hash=CalendarFeed.hash_token(TOKEN))
     return {"pair": pair, "held": held, "upcoming": upcoming}
 
 
