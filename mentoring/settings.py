@@ -68,8 +68,9 @@ def _fernet_keys(value: str) -> list[str]:
     return keys
 
 
-# Keys for encrypted fields, newest first: prepend a new key to rotate, keep the old
-# ones until `manage.py rotate_field_keys` (a later issue) has re-encrypted the rows.
+# Keys for encrypted fields (and MFA secrets), newest first: new values use the first.
+# To rotate: prepend a new key, restart, run `manage.py rotate_field_keys` (re-encrypts
+# every row with the first key, resumable), then drop the old keys.
 FIELD_ENCRYPTION_KEYS = _fernet_keys(
     _secret("FIELD_ENCRYPTION_KEY", lambda: Fernet.generate_key().decode())
 )

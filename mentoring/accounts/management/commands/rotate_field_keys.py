@@ -96,26 +96,30 @@ class Target:
             return ["data"]
         return [raw_column(f) for f in self.fields]
 
-    def rotated(self, rotator: Rotator, values: list) -> dict:
-        """The changed columns of one row, ready for update()."""
+    def rotated(self, rotator: Rotator, values: list) -> tuple[dict, bool]:
+        """The changed columns of one row, ready for update(), and whether any was unreadable."""
         if self.mfa:
             data = values[0] or {}
             secrets = {k: data[k] for k in MFA_SECRET_KEYS if k in data}
-            new = rotator.tree(secrets, encrypt_plain=False) if secrets else None
-            return {"data": {**data, **new}} if new else {}
-        changes = {}
+            try:
+                new = rotator.tree(secrets, encrypt_plain=False) if secrets else None
+            except Unreadable:
+                return {}, True
+            return ({"data": {**data, **new}} if new else {}), False
+        changes, unreadable = {}, False
         for f, raw in zip(self.fields, values, strict=True):
             if raw in (None, ""):
                 continue
-            if isinstance(f, models.JSONField):
-                new = rotator.tree(raw)
-                output = models.JSONField()
-            else:
-                new = rotator.text(raw)
-                output = models.TextField()
+            is_json = isinstance(f, models.JSONField)
+            try:
+                new = rotator.tree(raw) if is_json else rotator.text(raw)
+            except Unreadable:
+                unreadable = True  # left as it is; the row's other columns still move
+                continue
             if new is not None:
+                output = models.JSONField() if is_json else models.TextField()
                 changes[f.name] = models.Value(new, output_field=output)
-        return changes
+        return changes, unreadable
 
 
 def targets() -> list[Target]:
@@ -236,11 +240,9 @@ class Command(BaseCommand):
                     return
                 for pk, *values in rows:
                     tally.read += 1
-                    try:
-                        changes = target.rotated(rotator, values)
-                    except Unreadable:
+                    changes, unreadable = target.rotated(rotator, values)
+                    if unreadable:
                         tally.unreadable.append(pk)
-                        continue
                     if changes:
                         tally.changed += 1
                         if not dry_run:
