@@ -1,8 +1,27 @@
 from __future__ import annotations
 
+import time
 import zoneinfo
+from urllib.parse import urlencode
 
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib import auth, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
+
+from . import security_log, session_policy
+
+# When the person last did something, in seconds since the epoch, kept in the session.
+LAST_ACTIVITY_KEY = "mentoring_last_activity"
+# Activity is written at most this often, so a busy person does not save the session
+# on every request; the idle limit is minutes, so a minute's slack is harmless.
+ACTIVITY_WRITE_EVERY = 60
+# Requests the page makes by itself (the header's unread count loads after each page):
+# they keep nobody signed in. Add polling views here.
+PASSIVE_VIEWS = frozenset({"notifications:unread"})
 
 
 class UserTimezoneMiddleware:
@@ -20,3 +39,76 @@ class UserTimezoneMiddleware:
         except zoneinfo.ZoneInfoNotFoundError:
             timezone.deactivate()
         return self.get_response(request)
+
+
+def activity_record(request, now: float) -> None:
+    """Note that the person is active now (also called at sign-in)."""
+    request.session[LAST_ACTIVITY_KEY] = now
+    if request.session.session_key:
+        # The sessions page shows when each session was last used.
+        UserSession.objects.filter(session_key=request.session.session_key).update(
+            last_seen_at=timezone.now()
+        )
+
+
+class IdleTimeoutMiddleware:
+    """Sign out a person who has done nothing for too long, on top of the session's
+    absolute lifetime: 30 minutes for coordinators and welfare leads, longer for others
+    (IDLE_TIMEOUT_PRIVILEGED_MINUTES, IDLE_TIMEOUT_MINUTES)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated:
+            return None
+        now = time.time()
+        last = request.session.get(LAST_ACTIVITY_KEY)
+        if last is not None and self._idle_too_long(request.user, now - last):
+            return self._sign_out(request)
+        passive = request.resolver_match.view_name in PASSIVE_VIEWS
+        if not passive and (last is None or now - last >= ACTIVITY_WRITE_EVERY):
+            activity_record(request, now)
+        return None
+
+    @staticmethod
+    def _idle_too_long(user, idle: float) -> bool:
+        # Most requests come well inside the shortest limit: no role lookup for them.
+        if idle <= session_policy.shortest_idle_seconds():
+            return False
+        return idle > session_policy.idle_limit_seconds(user)
+
+    @staticmethod
+    def _sign_out(request):
+        minutes = session_policy.idle_limit_seconds(request.user) // 60
+        UserSession.objects.filter(session_key=request.session.session_key).delete()
+        request.security_logout_reason = "idle"
+        auth.logout(request)
+        messages.info(
+            request,
+            f"You were signed out because you had not used the site for {minutes} minutes. "
+            "Please sign in again.",
+        )
+        url = reverse(settings.LOGIN_URL)
+        if request.method == "GET" and not getattr(request, "htmx", False):
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(url)
+        return HttpResponseRedirect(url)
+
+
+class RefusedAccessLogMiddleware:
+    """Log every 403 and 404 on a URL that names a record (an id, pk, uuid or token),
+    with who asked: repeated ones are someone trying records that are not theirs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404):
+            security_log.log_refused_access(request, response.status_code)
+        return response
