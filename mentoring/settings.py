@@ -121,7 +121,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Sessions and the security log (see "Sessions and the security log" below).
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "mentoring.accounts.middleware.IdleTimeoutMiddleware",
+    "mentoring.accounts.middleware.SessionTimeoutMiddleware",
     "mentoring.accounts.middleware.RefusedAccessLogMiddleware",
     "mentoring.accounts.middleware.UserTimezoneMiddleware",
 ]
@@ -310,7 +310,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
 # ---- Sessions and the security log ----
 # A person sees their signed-in sessions (allauth's user sessions) and can end the others.
-# "Last seen" is written by IdleTimeoutMiddleware at most once a minute, not by allauth
+# "Last seen" is written by SessionTimeoutMiddleware at most once a minute, not by allauth
 # on every request.
 USERSESSIONS_TRACK_ACTIVITY = False
 # Signed out after this long without activity, on top of SESSION_COOKIE_AGE: coordinators

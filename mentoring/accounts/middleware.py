@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import time
 import zoneinfo
-from urllib.parse import urlencode
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import auth, messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from . import security_log, session_policy
 
-# When the person last did something, in seconds since the epoch, kept in the session.
+# When the person signed in and last did something, in seconds since the epoch.
+SIGNED_IN_AT_KEY = "mentoring_signed_in_at"
 LAST_ACTIVITY_KEY = "mentoring_last_activity"
 # Activity is written at most this often, so a busy person does not save the session
 # on every request; the idle limit is minutes, so a minute's slack is harmless.
@@ -41,8 +42,14 @@ class UserTimezoneMiddleware:
         return self.get_response(request)
 
 
+def session_start(request, now: float) -> None:
+    """Start both clocks at sign-in: a session kept from before must not carry old ones."""
+    request.session[SIGNED_IN_AT_KEY] = now
+    activity_record(request, now)
+
+
 def activity_record(request, now: float) -> None:
-    """Note that the person is active now (also called at sign-in)."""
+    """Note that the person is active now."""
     request.session[LAST_ACTIVITY_KEY] = now
     if request.session.session_key:
         # The sessions page shows when each session was last used.
@@ -51,10 +58,14 @@ def activity_record(request, now: float) -> None:
         )
 
 
-class IdleTimeoutMiddleware:
-    """Sign out a person who has done nothing for too long, on top of the session's
-    absolute lifetime: 30 minutes for coordinators and welfare leads, longer for others
-    (IDLE_TIMEOUT_PRIVILEGED_MINUTES, IDLE_TIMEOUT_MINUTES)."""
+class SessionTimeoutMiddleware:
+    """Sign out a person who has done nothing for too long: 30 minutes for coordinators
+    and welfare leads, longer for others (IDLE_TIMEOUT_PRIVILEGED_MINUTES,
+    IDLE_TIMEOUT_MINUTES); and anyone signed in for longer than SESSION_COOKIE_AGE.
+
+    Django pushes a session's expiry back each time the session is saved, and noting
+    activity saves it, so the absolute lifetime is kept here, from the sign-in time.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -66,11 +77,18 @@ class IdleTimeoutMiddleware:
         if not request.user.is_authenticated:
             return None
         now = time.time()
-        last = request.session.get(LAST_ACTIVITY_KEY)
-        if last is not None and self._idle_too_long(request.user, now - last):
-            return self._sign_out(request)
+        signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
+        if signed_in_at is None:
+            # Signed in before these clocks existed: start them now.
+            session_start(request, now)
+            return None
+        if now - signed_in_at > settings.SESSION_COOKIE_AGE:
+            return self._sign_out(request, "expired", self._expired_message())
+        last = request.session.get(LAST_ACTIVITY_KEY, signed_in_at)
+        if self._idle_too_long(request.user, now - last):
+            return self._sign_out(request, "idle", self._idle_message(request.user))
         passive = request.resolver_match.view_name in PASSIVE_VIEWS
-        if not passive and (last is None or now - last >= ACTIVITY_WRITE_EVERY):
+        if not passive and now - last >= ACTIVITY_WRITE_EVERY:
             activity_record(request, now)
         return None
 
@@ -82,22 +100,33 @@ class IdleTimeoutMiddleware:
         return idle > session_policy.idle_limit_seconds(user)
 
     @staticmethod
-    def _sign_out(request):
-        minutes = session_policy.idle_limit_seconds(request.user) // 60
-        UserSession.objects.filter(session_key=request.session.session_key).delete()
-        request.security_logout_reason = "idle"
-        auth.logout(request)
-        messages.info(
-            request,
+    def _idle_message(user) -> str:
+        minutes = session_policy.idle_limit_seconds(user) // 60
+        return (
             f"You were signed out because you had not used the site for {minutes} minutes. "
-            "Please sign in again.",
+            "Please sign in again."
         )
-        url = reverse(settings.LOGIN_URL)
-        if request.method == "GET" and not getattr(request, "htmx", False):
-            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+
+    @staticmethod
+    def _expired_message() -> str:
+        hours = settings.SESSION_COOKIE_AGE / 3600
+        return (
+            f"You were signed out because you signed in more than {hours:g} hours ago. "
+            "Please sign in again."
+        )
+
+    @staticmethod
+    def _sign_out(request, reason: str, message: str):
+        UserSession.objects.filter(session_key=request.session.session_key).delete()
+        request.security_logout_reason = reason
+        auth.logout(request)
+        messages.info(request, message)
         if getattr(request, "htmx", False):
-            return HttpResponseClientRedirect(url)
-        return HttpResponseRedirect(url)
+            return HttpResponseClientRedirect(reverse(settings.LOGIN_URL))
+        if request.method == "GET":
+            return redirect_to_login(request.get_full_path())
+        # A form posted after the timeout is not replayed: the person signs in and starts again.
+        return HttpResponseRedirect(reverse(settings.LOGIN_URL))
 
 
 class RefusedAccessLogMiddleware:

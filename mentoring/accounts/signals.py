@@ -12,13 +12,12 @@ from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 
 from . import security_log, session_policy
-from .middleware import activity_record
+from .middleware import session_start
 
 
-def _start_idle_clock(sender, request, user, **kwargs) -> None:
-    # A session kept from before this sign-in must not carry an old idle clock.
+def _start_session_clocks(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
-        activity_record(request, time.time())
+        session_start(request, time.time())
 
 
 def _end_other_sessions(sender, request, user, **kwargs) -> None:
@@ -31,7 +30,7 @@ def _end_other_sessions(sender, request, user, **kwargs) -> None:
 def connect() -> None:
     # Django's signals, so every sign-in counts, whatever the way in.
     auth_signals.user_logged_in.connect(security_log.on_logged_in)
-    auth_signals.user_logged_in.connect(_start_idle_clock)
+    auth_signals.user_logged_in.connect(_start_session_clocks)
     auth_signals.user_logged_out.connect(security_log.on_logged_out)
     auth_signals.user_login_failed.connect(security_log.on_login_failed)
 
