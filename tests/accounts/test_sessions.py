@@ -56,6 +56,7 @@ def test_the_sessions_page_lists_each_signed_in_browser_and_marks_this_one(mento
     assert "Signed-in sessions" in body
     assert "2 sessions" in body
     assert LAPTOP in body and PHONE in body
+    assert "Firefox on Windows" in body and "Safari on iPhone" in body
     assert body.count("This browser") == 1
     assert "Sign out of the other sessions" in body
     # In the site layout, with the account navigation pointing at this page.

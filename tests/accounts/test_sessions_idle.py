@@ -187,3 +187,35 @@ def test_the_absolute_lifetime_still_applies_to_an_active_person(
     traveller.move_to(_after(61))
 
     assert _is_sign_in_redirect(_page(client))
+
+
+def test_a_session_from_before_the_timeout_existed_starts_its_clocks_at_its_next_request(
+    client, coordinator, traveller
+):
+    from mentoring.accounts.middleware import LAST_ACTIVITY_KEY, SIGNED_IN_AT_KEY
+
+    _sign_in(client, coordinator)
+    session = client.session
+    del session[SIGNED_IN_AT_KEY], session[LAST_ACTIVITY_KEY]
+    session.save()
+    traveller.move_to(_after(120))
+
+    assert _page(client).status_code == 200
+    traveller.move_to(_after(120 + 31))
+    assert _is_sign_in_redirect(_page(client))
+
+
+def test_an_idle_sign_out_is_in_the_security_log(client, mentee, traveller, caplog):
+    import logging
+
+    logger = logging.getLogger("mentoring.security")
+    logger.addHandler(caplog.handler)
+    try:
+        _sign_in(client, mentee)
+        traveller.move_to(_after(4 * 60 + 1))
+        _page(client)
+    finally:
+        logger.removeHandler(caplog.handler)
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "mentoring.security"]
+    assert f"event=logout user_id={mentee.pk} ip=127.0.0.1 reason=idle" in lines
