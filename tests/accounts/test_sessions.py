@@ -184,3 +184,15 @@ def test_a_failed_change_ends_no_session(mentor):
 
     assert _still_signed_in(phone)
     assert UserSession.objects.filter(user=mentor).count() == 2
+
+
+def test_a_password_reset_ends_every_session(client, mentor):
+    phone = _browser(mentor, PHONE)
+    client.post(reverse("account_reset_password"), {"email": mentor.email})
+    link = link_in(mail.outbox[-1], "/accounts/password/reset/key/")
+    form = client.get(link, follow=True)
+
+    client.post(form.redirect_chain[-1][0], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    assert not _still_signed_in(phone)
+    assert not UserSession.objects.filter(user=mentor).exists()
