@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -119,6 +120,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Sessions and the security log (see "Sessions and the security log" below).
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "mentoring.accounts.middleware.SessionTimeoutMiddleware",
+    "mentoring.accounts.middleware.RefusedAccessLogMiddleware",
     "mentoring.accounts.middleware.UserTimezoneMiddleware",
 ]
 
@@ -304,9 +309,41 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
+# ---- Sessions and the security log ----
+# A person sees their signed-in sessions (allauth's user sessions) and can end the others.
+# "Last seen" is written by SessionTimeoutMiddleware at most once a minute, not by allauth
+# on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
+# Signed out after this long without activity, on top of SESSION_COOKIE_AGE: coordinators
+# and welfare leads (in any programme) sooner than everyone else.
+IDLE_TIMEOUT_PRIVILEGED_MINUTES = env.int("IDLE_TIMEOUT_PRIVILEGED_MINUTES", default=30)
+IDLE_TIMEOUT_MINUTES = env.int("IDLE_TIMEOUT_MINUTES", default=4 * 60)
+if PRODUCTION:
+    # __Host- cookies are only accepted Secure, for Path=/ and without Domain, so no
+    # other host (a sibling subdomain) can set or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SESSION_COOKIE_DOMAIN = None
+    CSRF_COOKIE_DOMAIN = None
+    SESSION_COOKIE_PATH = "/"
+    CSRF_COOKIE_PATH = "/"
+# ---- end of sessions ----
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # The security log: one line per event, key=value pairs, with the time.
+        "security": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {"class": "logging.StreamHandler", "formatter": "security"},
+    },
+    "loggers": {
+        # Sign-ins, sign-outs, failures, account changes and refused access by id
+        # (mentoring/accounts/security_log.py). Kept at INFO whatever LOG_LEVEL says.
+        "mentoring.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

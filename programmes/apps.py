@@ -8,6 +8,9 @@ class ProgrammesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import reminders
+        from mentoring.accounts import session_policy
+
+        from . import reminders, selectors
 
         reminders.register()
+        session_policy.register_privileged_check(selectors.holds_privileged_role)

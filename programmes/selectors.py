@@ -373,3 +373,12 @@ def team_for(*, programme: Programme) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("role", "user__full_name")
     )
+
+
+def holds_privileged_role(user) -> bool:
+    """Coordinates or is a welfare lead in any programme: such sessions time out sooner."""
+    return (
+        Membership.objects.active()
+        .filter(user=user, role__in=[Role.COORDINATOR, Role.WELFARE_LEAD])
+        .exists()
+    )

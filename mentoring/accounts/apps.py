@@ -7,3 +7,8 @@ class AccountsConfig(AppConfig):
     name = "mentoring.accounts"
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()
