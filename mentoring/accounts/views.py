@@ -3,6 +3,8 @@ from __future__ import annotations
 import copy
 
 from allauth.account.adapter import get_adapter
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import ActivateTOTPView
 from django.conf import settings
 from django.contrib import messages
@@ -81,6 +83,18 @@ class TotpActivateView(ActivateTOTPView):
     A coordinator sent here by `coordinator_required` goes on to see their new
     recovery codes, then continues to the page they were trying to reach.
     """
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # A correct code from the new app proves the second factor, as a sign-in
+        # with it would: the session counts as having passed it.
+        authenticator = Authenticator.objects.get(
+            user=self.request.user, type=Authenticator.Type.TOTP
+        )
+        record_authentication(
+            self.request, self.request.user, "mfa", id=authenticator.pk, type=authenticator.type
+        )
+        return response
 
     def get_success_url(self) -> str:
         url = super().get_success_url()
