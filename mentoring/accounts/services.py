@@ -108,8 +108,9 @@ def email_change_undo(*, token: str) -> User:
     """
     data = email_change_undo_read(token=token)
     user = User.objects.select_for_update().filter(pk=data["user"]).first()
-    if user is None:
-        raise EmailChangeUndoError("This account no longer exists.")
+    if user is None or not user.is_active:
+        # A closed account keeps no trace of its addresses: never put one back.
+        raise EmailChangeUndoError("This account has been closed.")
     old_email = data["old"].lower()
     if email_change_is_undone(user=user, old_email=old_email):
         raise EmailChangeUndoError(

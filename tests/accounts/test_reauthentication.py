@@ -331,3 +331,15 @@ def test_undo_refuses_an_old_address_now_used_by_another_account(client, maya, c
     maya.refresh_from_db()
     assert maya.email == "thief@example.net"
     assert maya.has_usable_password()
+
+
+def test_undo_does_not_bring_back_the_address_of_a_closed_account(client, maya, changed):
+    maya.is_active = False
+    maya.email = "former-member@example.invalid"
+    maya.save()
+
+    response = client.post(link_in(changed, "/profile/email-change/undo/"))
+
+    assert response.status_code == 400
+    assert "closed" in response.content.decode()
+    assert not EmailAddress.objects.filter(email="maya@example.org").exists()
