@@ -209,6 +209,13 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Sensitive changes (email address, password, turning two-factor off, recovery codes)
+# ask for the password or a code again when the last check is older than this.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=300)
+MFA_REAUTHENTICATION_REQUIRED = True
+# How long the old address's "this wasn't me" link undoes an email change.
+EMAIL_CHANGE_UNDO_DAYS = env.int("EMAIL_CHANGE_UNDO_DAYS", default=7)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 # Encrypts TOTP secrets and recovery-code seeds at rest with FIELD_ENCRYPTION_KEYS.

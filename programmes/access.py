@@ -2,14 +2,16 @@
 
 Views fetch the programme through `Programme.objects.coordinated_by(user)`, so a
 coordinator of another programme (or anyone else) gets 404, never a hint that
-the programme exists. Where the programme requires it, a coordinator without
-two-factor authentication is sent to set it up first.
+the programme exists. Where the programme requires it, a coordinator must have
+two-factor authentication set up and must have used it to sign in this session:
+one check, `mfa_setup_redirect`, for every page a coordinator opens as coordinator.
 """
 
 from __future__ import annotations
 
 from functools import wraps
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,19 +38,51 @@ def coordinator_required(view):
     return wrapper
 
 
-def mfa_setup_redirect(request, programme: Programme) -> HttpResponseRedirect | None:
-    """Send a coordinator without two-factor authentication to set it up, if required.
+def member_or_coordinator_mfa_redirect(
+    request, programme: Programme, *, member_ids: tuple[int | None, ...]
+) -> HttpResponseRedirect | None:
+    """For a page both its members and the programme's coordinators may open.
 
-    For every page a coordinator reaches as coordinator, including those outside the
-    programme's management pages (a mentorship's names and dates).
+    The members (a mentorship's mentor and mentee) reach it as themselves; anyone
+    else can only be there as the programme's coordinator, so the MFA rule applies.
     """
-    if not programme.coordinators_require_mfa or is_mfa_enabled(request.user):
+    if request.user.pk in member_ids:
         return None
-    messages.warning(
+    return mfa_setup_redirect(request, programme)
+
+
+def passed_mfa_this_session(request) -> bool:
+    """Whether this session's sign-in (or a later check) included the second factor.
+
+    Having an authenticator set up is not enough: a session opened without it (a
+    sign-in that skipped it) must not reach pages that require it.
+    """
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def mfa_setup_redirect(request, programme: Programme) -> HttpResponseRedirect | None:
+    """Apply the programme's coordinator MFA rule; None when the person may go on.
+
+    Without two-factor authentication, the coordinator is sent to set it up; with
+    it set up but not used in this session, to enter a code. Either way they come
+    back to the page they asked for.
+    """
+    if not programme.coordinators_require_mfa:
+        return None
+    next_query = urlencode({"next": request.get_full_path()})
+    if not is_mfa_enabled(request.user):
+        messages.warning(
+            request,
+            f"{programme.name} asks its coordinators to use two-factor authentication. "
+            "Set it up now to continue.",
+        )
+        return redirect(f"{reverse('mfa_activate_totp')}?{next_query}")
+    if passed_mfa_this_session(request):
+        return None
+    messages.info(
         request,
-        f"{programme.name} asks its coordinators to use two-factor authentication. "
-        "Set it up now to continue.",
+        f"{programme.name} asks its coordinators to confirm it is them with two-factor "
+        "authentication. Enter a code from your authenticator app to continue.",
     )
-    return redirect(
-        f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}"
-    )
+    return redirect(f"{reverse('mfa_reauthenticate')}?{next_query}")

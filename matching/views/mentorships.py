@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from programmes.access import mfa_setup_redirect
+from programmes.access import member_or_coordinator_mfa_redirect
 
 from ..errors import MatchingError
 from ..forms.mentorships import CloseForm, ClosingReviewForm, PauseForm
@@ -66,11 +66,13 @@ def _render_detail(request, mentorship: Mentorship, *, status: int = 200, **boun
 @login_required
 def mentorship_detail(request, pk: int):
     mentorship = get_object_or_404(mentorship_for(user=request.user, pk=pk))
-    if request.user.pk not in (mentorship.mentor_id, mentorship.mentee_id):
-        # Reached as the programme's coordinator: the programme's MFA rule applies.
-        needs_mfa = mfa_setup_redirect(request, mentorship.programme)
-        if needs_mfa is not None:
-            return needs_mfa
+    needs_mfa = member_or_coordinator_mfa_redirect(
+        request,
+        mentorship.programme,
+        member_ids=(mentorship.mentor_id, mentorship.mentee_id),
+    )
+    if needs_mfa is not None:
+        return needs_mfa
     return _render_detail(request, mentorship)
 
 

@@ -7,8 +7,11 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.urls import reverse
 
 from mentoring.notifications.emails import html_from_text
+
+from .services import email_change_undo_token
 
 
 def _site_context() -> dict:
@@ -48,6 +51,25 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         alt.attach_alternative(html_from_text(msg.body, subject=msg.subject), "text/html")
         return alt
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        """allauth's security notices; the email-changed one, sent to the old address, can undo.
+
+        Whoever changed the address may hold the session, so the old address gets a
+        signed, time-limited link that restores it and signs everyone out.
+        """
+        changed = template_prefix == "account/email/email_changed"
+        if changed and context and context.get("from_email"):
+            token = email_change_undo_token(
+                user=user, old_email=context["from_email"], new_email=context["to_email"]
+            )
+            context = {
+                **context,
+                "undo_url": settings.SITE_URL
+                + reverse("accounts:email_change_undo", kwargs={"token": token}),
+                "undo_days": settings.EMAIL_CHANGE_UNDO_DAYS,
+            }
+        super().send_notification_mail(template_prefix, user, context=context, email=email)
 
     def save_user(self, request, user, form, commit=True):
         # The full name is set before the first save, so no account exists without one.

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 
 from .models import Profile, User
+
+# Staff sign in through the site's own sign-in page (allauth's documented way to
+# secure the admin), so its rate limits and the second factor apply to the admin too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 class UserAddForm(AdminUserCreationForm):

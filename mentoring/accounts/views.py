@@ -2,15 +2,30 @@ from __future__ import annotations
 
 import copy
 
+from allauth.account.adapter import get_adapter
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import ActivateTOTPView
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 
 from .forms import MatchingPreferencesForm, PersonalDetailsForm, ProfileForm
 from .redirects import safe_next_url
-from .services import preferences_for, preferences_update, profile_for, profile_update
+from .services import (
+    EmailChangeUndoError,
+    email_change_undo,
+    email_change_undo_read,
+    preferences_for,
+    preferences_update,
+    profile_for,
+    profile_update,
+)
 
 
 @login_required
@@ -69,6 +84,18 @@ class TotpActivateView(ActivateTOTPView):
     recovery codes, then continues to the page they were trying to reach.
     """
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # A correct code from the new app proves the second factor, as a sign-in
+        # with it would: the session counts as having passed it.
+        authenticator = Authenticator.objects.get(
+            user=self.request.user, type=Authenticator.Type.TOTP
+        )
+        record_authentication(
+            self.request, self.request.user, "mfa", id=authenticator.pk, type=authenticator.type
+        )
+        return response
+
     def get_success_url(self) -> str:
         url = super().get_success_url()
         next_url = safe_next_url(self.request)
@@ -80,3 +107,39 @@ class TotpActivateView(ActivateTOTPView):
 
 
 totp_activate = TotpActivateView.as_view()
+
+
+UNDO_TEMPLATE = "account/email_change_undo.html"
+
+
+@never_cache
+def email_change_undo_view(request, token: str):
+    """The old address's "this wasn't me" link: confirm, then restore it and sign out everywhere.
+
+    Open to anyone holding the link (the old address's owner may be signed out); the
+    change happens on POST only, so a mail scanner opening the link changes nothing.
+    """
+    try:
+        change = email_change_undo_read(token=token)
+        if request.method == "POST":
+            user = email_change_undo(token=token)
+    except EmailChangeUndoError as error:
+        return render(request, UNDO_TEMPLATE, {"error": error.message}, status=400)
+    if request.method == "POST":
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            logout(request)
+        get_adapter(request).send_mail(
+            "account/email/email_change_undone",
+            user.email,
+            {
+                "user": user,
+                "reset_url": settings.SITE_URL + reverse("account_reset_password"),
+            },
+        )
+        messages.success(
+            request,
+            f"Your email address is {user.email} again and every session is signed out. "
+            "Please choose a new password: we have emailed you how.",
+        )
+        return redirect("account_reset_password")
+    return render(request, UNDO_TEMPLATE, {"change": change})

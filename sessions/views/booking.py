@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship
 from matching.selectors import mentorship_for
+from programmes.access import member_or_coordinator_mfa_redirect
 
 from ..errors import MeetingError
 from ..forms.booking import AgendaForm, BookForm, CancelForm, ProposeForm, WhenForm
@@ -155,6 +156,13 @@ def _render_detail(request, meeting: Meeting, *, status: int = 200, **forms):
 @login_required
 def meeting_detail(request, pk: int):
     meeting = get_object_or_404(meeting_for(user=request.user, pk=pk))
+    needs_mfa = member_or_coordinator_mfa_redirect(
+        request,
+        meeting.mentorship.programme,
+        member_ids=(meeting.mentor_id, meeting.mentee_id),
+    )
+    if needs_mfa is not None:
+        return needs_mfa
     return _render_detail(request, meeting)
 
 

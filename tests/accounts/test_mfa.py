@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from programmes.access import coordinator_required
 from tests.accounts.conftest import html_part
+from tests.accounts.mfa import record_sign_in, sign_in_with_mfa
 from tests.factories import PASSWORD
 
 
@@ -80,14 +81,59 @@ def test_a_coordinator_without_totp_is_sent_to_set_it_up_and_come_back(
     assert mfa_programme.name in str(message)
 
 
-def test_a_coordinator_with_totp_reaches_the_page(client, mfa_programme, coordinator):
+def test_a_coordinator_who_passed_totp_this_session_reaches_the_page(
+    client, mfa_programme, coordinator
+):
     _with_totp(coordinator)
-    client.force_login(coordinator)
+    sign_in_with_mfa(client, coordinator)
 
     response = client.get(_probe(mfa_programme))
 
     assert response.status_code == 200
     assert response.content.decode() == f"Managing {mfa_programme.name}"
+
+
+@pytest.mark.parametrize("methods", [(), ("password",), ("password_reset",)])
+def test_a_coordinator_with_totp_set_up_but_not_used_this_session_is_asked_for_a_code(
+    client, mfa_programme, coordinator, methods
+):
+    secret = _with_totp(coordinator)
+    client.force_login(coordinator)
+    record_sign_in(client, coordinator, *methods)
+
+    response = client.get(_probe(mfa_programme))
+
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == reverse("mfa_reauthenticate")
+    assert parse_qs(location.query)["next"] == [_probe(mfa_programme)]
+    [message] = get_messages(response.wsgi_request)
+    assert mfa_programme.name in str(message)
+    # A code from the app lets them through, back to the page they asked for.
+    response = client.post(response["Location"], {"code": _code(secret)})
+    assert response.status_code == 302
+    assert response["Location"] == _probe(mfa_programme)
+    assert client.get(_probe(mfa_programme)).status_code == 200
+
+
+def test_another_persons_mfa_records_do_not_count(client, mfa_programme, coordinator, mentor):
+    _with_totp(coordinator)
+    client.force_login(coordinator)
+    record_sign_in(client, mentor, "password", "mfa")
+
+    response = client.get(_probe(mfa_programme))
+
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+
+
+def test_signing_in_with_password_and_code_lets_the_coordinator_through(
+    client, mfa_programme, coordinator
+):
+    secret = _with_totp(coordinator)
+    _sign_in(client, coordinator)
+    client.post(reverse("mfa_authenticate"), {"code": _code(secret)})
+
+    assert client.get(_probe(mfa_programme)).status_code == 200
 
 
 def test_a_programme_without_the_requirement_lets_its_coordinator_through(
