@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
 
@@ -25,6 +26,16 @@ def html_from_text(text: str, *, subject: str = "") -> str:
     return render_to_string(
         "emails/layout.html", {"subject": subject, "body_html": body_html, **_site()}
     )
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """Render a subject or a plain-text body as typed: no HTML escaping.
+
+    A plain-text part is not HTML, so O'Brien must stay O'Brien (not O&#x27;Brien)
+    whatever the template says; only the HTML part is escaped.
+    """
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
 
 
 def _site() -> dict:
@@ -40,10 +51,10 @@ def build_email(
 ) -> EmailMultiAlternatives:
     """Render one email; with `unsubscribe_url` in the context both parts say how to stop it."""
     ctx = {**_site(), **context}
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", ctx).split())
-    text = render_to_string(f"emails/{name}_body.txt", ctx).strip() + "\n"
+    subject = " ".join(render_text(f"emails/{name}_subject.txt", ctx).split())
+    text = render_text(f"emails/{name}_body.txt", ctx).strip() + "\n"
     if ctx.get("unsubscribe_url"):
-        text += render_to_string("emails/unsubscribe_footer.txt", ctx)
+        text += render_text("emails/unsubscribe_footer.txt", ctx)
     html = render_to_string(f"emails/{name}_body.html", {**ctx, "subject": subject})
     msg = EmailMultiAlternatives(
         subject=f"[{settings.SITE_NAME}] {subject}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
 
 from mentoring.accounts.models import Profile
 from mentoring.vocabulary import (
@@ -41,9 +42,11 @@ def question_field_name(question: ApplicationQuestion) -> str:
 
 
 def _question_field(question: ApplicationQuestion) -> forms.Field:
+    # Form renderers (Django's and crispy's) print help text as HTML; a coordinator's
+    # hint is plain text, so it is escaped here, once.
     common = {
         "label": question.text,
-        "help_text": question.help_text,
+        "help_text": conditional_escape(question.help_text),
         "required": question.required,
     }
     if question.kind == ApplicationQuestion.Kind.CHOICE:
