@@ -5,7 +5,6 @@ tests/matching/test_demo.py and tests/wellbeing/test_demo.py."""
 from __future__ import annotations
 
 import re
-import time
 from io import StringIO
 
 import pytest
@@ -290,11 +289,10 @@ def test_scale_adds_the_matching_and_wellbeing_data_too(db):
     assert CheckIn.objects.count() > 200
 
 
-def test_scale_20_finishes_well_under_a_minute(db):
-    started = time.monotonic()
-    output = seed("--scale", "20")
-    assert time.monotonic() - started < 60
-    assert "600 mentors, 1600 mentees" in output
+def test_scale_multiplies_the_people(db):
+    # How long a large seed takes is measured by the benchmarks, not here.
+    output = seed("--scale", "2")
+    assert "60 mentors, 160 mentees" in output
 
 
 def test_scale_must_be_positive(db):
