@@ -7,3 +7,17 @@ class AccountsConfig(AppConfig):
     name = "mentoring.accounts"
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Sign-in throttling: security counters in the database, lifted by the owner.
+        from allauth.account import signals as allauth_signals
+
+        from mentoring.accounts import throttle
+
+        throttle.use_security_cache()
+        allauth_signals.password_reset.connect(
+            throttle.lift_after_password_reset, dispatch_uid="throttle-password-reset"
+        )
+        allauth_signals.user_logged_in.connect(
+            throttle.lift_after_sign_in_code, dispatch_uid="throttle-sign-in-code"
+        )
