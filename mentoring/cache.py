@@ -1,10 +1,12 @@
 """A Redis cache that keeps the site working while Redis is down.
 
-The cache holds only what can be lost: allauth's login rate-limit counters and the
-one-time-code reuse guard. Django's RedisCache raises when Redis is unreachable, which
-would turn every sign-in into an error page during an outage; this one logs and answers
-as an empty cache would (reads miss, writes are dropped, `add` succeeds), so people can
-still sign in, book and accept while the rate limits pause.
+It is the default cache, for what can be lost. Django's RedisCache raises when Redis is
+unreachable, which would turn pages into errors during an outage; this one logs and
+answers as an empty cache would (reads miss, writes are dropped, `add` succeeds).
+
+Because it fails open, nothing that guards security may live here: rate limits,
+sign-in throttling and used one-time codes are in the "security" alias, a database
+cache (settings.CACHES, mentoring/accounts/throttle.py).
 """
 
 from __future__ import annotations

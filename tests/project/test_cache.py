@@ -41,11 +41,12 @@ def test_people_can_sign_in_while_redis_is_down(client, settings, mentee):
     from tests.factories import PASSWORD
 
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "mentoring.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.5},
-        }
+        },
     }
     response = client.post("/accounts/login/", {"login": mentee.email, "password": PASSWORD})
     assert response.status_code == 302
