@@ -214,9 +214,9 @@ ACCOUNT_RATE_LIMITS = {
     "login": f"{env.int('LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE', default=120)}/m/ip",
     # Wrong passwords for one account from one address: that address pauses for that
     # account only.
-    "login_failed_from_address": "5/15m/key",
-    # Wrong passwords for one account from anywhere: slower, so no single address can
-    # reach it alone; a password reset or an emailed sign-in code lifts it.
+    "login_failed_from_address": "5/15m/key,20/d/key",
+    # Wrong passwords for one account from anywhere: slower, and above what one address
+    # can reach alone (20 an hour, 20 a day); a password reset or a sign-in code lifts it.
     "login_failed_for_account": "30/h/key,100/d/key",
     # allauth's own use of this action: wrong two-factor codes, per account.
     "login_failed": "5/15m/key",

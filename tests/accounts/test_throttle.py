@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 import time_machine
 from allauth.core.internal import ratelimit as allauth_ratelimit
@@ -88,12 +90,35 @@ def test_thirty_failures_from_anywhere_in_an_hour_pause_the_account_everywhere()
     assert _paused(A, "sam@example.org") is None
 
 
-def test_one_address_alone_cannot_pause_the_account_everywhere():
-    # As fast as the per-address limit allows, for two hours.
+def test_one_address_alone_cannot_pause_the_account_everywhere_within_an_hour():
+    # As fast as the per-address limit allows: five every quarter of an hour.
     with time_machine.travel("2030-01-06 09:00 +0000", tick=False) as traveller:
-        for _ in range(8):
+        for _ in range(4):
             _fail(A, times=5)
             assert _paused(A) is Paused.FROM_ADDRESS
+            traveller.shift(15 * 60 + 1)
+
+        assert _paused(B) is None
+
+
+def test_twenty_failures_in_a_day_pause_the_address_for_the_account_until_the_next_day():
+    with time_machine.travel("2030-01-06 00:00 +0000", tick=False) as traveller:
+        for _ in range(4):
+            _fail(A, times=5)
+            traveller.shift(15 * 60 + 1)
+        traveller.shift(60 * 60)
+        assert _paused(A) is Paused.FROM_ADDRESS
+        assert _paused(B) is None
+        traveller.shift(23 * 60 * 60)
+        assert _paused(A) is None
+
+
+def test_one_address_alone_cannot_pause_the_account_everywhere_over_a_day():
+    with time_machine.travel("2030-01-06 00:00 +0000", tick=False) as traveller:
+        # Five wrong passwords every quarter of an hour, all day, as far as they are let in.
+        for _ in range(4 * 24):
+            with contextlib.suppress(SignInPaused):
+                _fail(A, times=5)
             traveller.shift(15 * 60 + 1)
 
         assert _paused(B) is None
