@@ -14,7 +14,9 @@ from __future__ import annotations
 import functools
 import logging
 
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
+from django.db import connections
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -49,3 +51,19 @@ class ResilientRedisCache(RedisCache):
     delete = _fail_open(lambda *a, **k: False)(RedisCache.delete)
     delete_many = _fail_open(lambda *a, **k: None)(RedisCache.delete_many)
     clear = _fail_open(lambda *a, **k: False)(RedisCache.clear)
+
+
+class SecurityDatabaseCache(DatabaseCache):
+    """A database cache that never evicts an entry before it expires.
+
+    Django's DatabaseCache, once it holds more than MAX_ENTRIES, deletes the expired
+    entries and then a third of the live ones. For security counters that would be a way
+    to switch limits off: fill the table with junk and the counters are culled. Here only
+    expired entries are deleted, so MAX_ENTRIES only says how often expired ones are swept.
+    """
+
+    def _cull(self, db, cursor, now, num):
+        ops = connections[db].ops
+        # The table name comes from settings, quoted; the time is a parameter.
+        sql = f"DELETE FROM {ops.quote_name(self._table)} WHERE {ops.quote_name('expires')} < %s"  # noqa: S608
+        cursor.execute(sql, [ops.adapt_datetimefield_value(now)])

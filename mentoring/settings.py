@@ -164,12 +164,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rate-limit counters, sign-in throttling and used one-time codes: in the database, so
 # they hold through a Redis outage and are shared by every web process. allauth is
-# pointed at this alias in mentoring/accounts/throttle.py. Culling would drop live
-# counters, so the ceiling is far above what the sign-in rate limits let anyone create.
+# pointed at this alias in mentoring/accounts/throttle.py. Live entries are never culled;
+# past MAX_ENTRIES rows, each write sweeps the expired ones.
 CACHES["security"] = {
-    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "BACKEND": "mentoring.cache.SecurityDatabaseCache",
     "LOCATION": "accounts_security_cache",
-    "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    "OPTIONS": {"MAX_ENTRIES": 10_000},
 }
 
 AUTH_USER_MODEL = "accounts.User"

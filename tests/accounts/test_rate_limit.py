@@ -182,3 +182,33 @@ def test_a_flood_from_one_address_is_refused_above_a_high_ceiling(client, maya):
     assert statuses[:120] == [200] * 120
     assert statuses[120] == 429
     assert _signed_in(client, _attempt(client, PASSWORD, address=B))
+
+
+def test_asking_a_code_for_an_address_without_an_account_answers_the_same(client, maya):
+    known = client.post(reverse("account_request_login_code"), {"email": maya.email})
+    client.logout()
+    unknown = client.post(reverse("account_request_login_code"), {"email": "nobody@example.org"})
+
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+
+
+def test_behind_the_proxy_each_person_is_counted_at_their_own_address(client, settings, maya):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.1"
+    for _ in range(5):
+        client.post(
+            LOGIN,
+            {"login": maya.email, "password": "wrong"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=A,
+        )
+
+    response = client.post(
+        LOGIN,
+        {"login": maya.email, "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=B,
+    )
+
+    assert _signed_in(client, response)
