@@ -1,10 +1,12 @@
 """A Redis cache that keeps the site working while Redis is down.
 
-The cache holds only what can be lost: allauth's login rate-limit counters and the
-one-time-code reuse guard. Django's RedisCache raises when Redis is unreachable, which
-would turn every sign-in into an error page during an outage; this one logs and answers
-as an empty cache would (reads miss, writes are dropped, `add` succeeds), so people can
-still sign in, book and accept while the rate limits pause.
+It is the default cache, for what can be lost. Django's RedisCache raises when Redis is
+unreachable, which would turn pages into errors during an outage; this one logs and
+answers as an empty cache would (reads miss, writes are dropped, `add` succeeds).
+
+Because it fails open, nothing that guards security may live here: rate limits,
+sign-in throttling and used one-time codes are in the "security" alias, a database
+cache (settings.CACHES, mentoring/accounts/throttle.py).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import functools
 import logging
 
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
+from django.db import connections
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -47,3 +51,19 @@ class ResilientRedisCache(RedisCache):
     delete = _fail_open(lambda *a, **k: False)(RedisCache.delete)
     delete_many = _fail_open(lambda *a, **k: None)(RedisCache.delete_many)
     clear = _fail_open(lambda *a, **k: False)(RedisCache.clear)
+
+
+class SecurityDatabaseCache(DatabaseCache):
+    """A database cache that never evicts an entry before it expires.
+
+    Django's DatabaseCache, once it holds more than MAX_ENTRIES, deletes the expired
+    entries and then a third of the live ones. For security counters that would be a way
+    to switch limits off: fill the table with junk and the counters are culled. Here only
+    expired entries are deleted, so MAX_ENTRIES only says how often expired ones are swept.
+    """
+
+    def _cull(self, db, cursor, now, num):
+        ops = connections[db].ops
+        # The table name comes from settings, quoted; the time is a parameter.
+        sql = f"DELETE FROM {ops.quote_name(self._table)} WHERE {ops.quote_name('expires')} < %s"  # noqa: S608
+        cursor.execute(sql, [ops.adapt_datetimefield_value(now)])

@@ -155,10 +155,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRO
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# --- Caches: "default" for what may be lost, "security" for what must not be ------------
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Fails open: with Redis down, sign-in works and rate limits pause.
+            # Fails open: with Redis down, pages keep working and the cache is empty.
             "BACKEND": "mentoring.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mentoring",
@@ -167,6 +168,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate-limit counters, sign-in throttling and used one-time codes: in the database, so
+# they hold through a Redis outage and are shared by every web process. allauth is
+# pointed at this alias in mentoring/accounts/throttle.py. Live entries are never culled;
+# past MAX_ENTRIES rows, each write sweeps the expired ones.
+CACHES["security"] = {
+    "BACKEND": "mentoring.cache.SecurityDatabaseCache",
+    "LOCATION": "accounts_security_cache",
+    "OPTIONS": {"MAX_ENTRIES": 10_000},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -201,10 +211,22 @@ ACCOUNT_ADAPTER = "mentoring.accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# --- Sign-in throttling (README "Sign-in throttling"; mentoring/accounts/throttle.py) ---
+# Nothing here counts failures across different accounts from one address: an NHS trust
+# signs thousands of staff in from one address, and a typo must not pause their colleagues.
 ACCOUNT_RATE_LIMITS = {
-    # Failed logins per account and per IP; allauth blocks further attempts for the period.
-    "login_failed": "5/5m/ip,5/5m/key",
-    "login": "30/m/ip",
+    # Every sign-in attempt from one address (IPv6: its /64): a ceiling against floods,
+    # set far above a large hospital's busiest minute.
+    "login": f"{env.int('LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE', default=120)}/m/ip",
+    # Wrong passwords for one account from one address: that address pauses for that
+    # account only.
+    "login_failed_from_address": "5/15m/key,20/d/key",
+    # Wrong passwords for one account from anywhere: slower, and above what one address
+    # can reach alone (20 an hour, 20 a day); a password reset or a sign-in code lifts it.
+    "login_failed_for_account": "30/h/key,100/d/key",
+    # allauth's own use of this action: wrong two-factor codes, per account.
+    "login_failed": "5/15m/key",
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
@@ -216,6 +238,13 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=3
 MFA_REAUTHENTICATION_REQUIRED = True
 # How long the old address's "this wasn't me" link undoes an email change.
 EMAIL_CHANGE_UNDO_DAYS = env.int("EMAIL_CHANGE_UNDO_DAYS", default=7)
+
+# An emailed sign-in code: the way in that no one else's failed attempts can block.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Behind the reverse proxy every request comes from the proxy: trust its
+# X-Forwarded-For for this many hops, or every person shares one address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# --- end of sign-in throttling ---
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 # Encrypts TOTP secrets and recovery-code seeds at rest with FIELD_ENCRYPTION_KEYS.

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.urls import reverse
 
+from mentoring.accounts import throttle
 from mentoring.notifications.emails import html_from_text
 
 from .services import email_change_undo_token
@@ -28,6 +29,17 @@ class AccountAdapter(DefaultAccountAdapter):
         "too_many_login_attempts": (
             "Too many unsuccessful sign-in attempts. For your security, sign-in is paused "
             "for a few minutes: please try again later, or reset your password."
+        ),
+        # Sign-in throttling (mentoring/accounts/throttle.py).
+        "sign_in_paused_from_address": (
+            "Too many unsuccessful sign-in attempts for this account from your network. For "
+            "your security, signing in with a password is paused here for up to 15 minutes: "
+            "please try again later, ask for a sign-in code by email, or reset your password."
+        ),
+        "sign_in_paused_for_account": (
+            "Too many unsuccessful sign-in attempts for this account. For your security, "
+            "signing in with a password is paused: ask for a sign-in code by email, or "
+            "reset your password, and you can sign in again at once."
         ),
         "email_password_mismatch": "The email address or password is not right.",
     }
@@ -70,6 +82,23 @@ class AccountAdapter(DefaultAccountAdapter):
                 "undo_days": settings.EMAIL_CHANGE_UNDO_DAYS,
             }
         super().send_notification_mail(template_prefix, user, context=context, email=email)
+
+    # --- Sign-in throttling: allauth's per-IP and per-email counting is replaced by
+    # mentoring/accounts/throttle.py (per address and account, then per account). ---
+    def pre_authenticate(self, request, **credentials):
+        try:
+            self._sign_in_attempt = throttle.sign_in_attempt(
+                request, email=credentials.get("email", "")
+            )
+        except throttle.SignInPaused as paused:
+            raise self.validation_error(f"sign_in_paused_{paused.scope.value}") from None
+
+    def authenticate(self, request, **credentials):
+        self._sign_in_attempt = None
+        user = super().authenticate(request, **credentials)
+        if user and self._sign_in_attempt:
+            self._sign_in_attempt.succeeded()
+        return user
 
     def save_user(self, request, user, form, commit=True):
         # The full name is set before the first save, so no account exists without one.

@@ -9,6 +9,16 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals
+        from allauth.account import signals as allauth_signals
+
+        from . import signals, throttle
 
         signals.connect()
+        # Sign-in throttling: security counters in the database, lifted by the owner.
+        throttle.use_security_cache()
+        allauth_signals.password_reset.connect(
+            throttle.lift_after_password_reset, dispatch_uid="throttle-password-reset"
+        )
+        allauth_signals.user_logged_in.connect(
+            throttle.lift_after_sign_in_code, dispatch_uid="throttle-sign-in-code"
+        )

@@ -271,3 +271,25 @@ class MatchingPreferences(models.Model):
                 self.prefer_same_religion,
             ]
         )
+
+
+class SecurityCacheEntry(models.Model):
+    """A row of the "security" cache (settings.CACHES): rate-limit counters, sign-in
+    throttling and used one-time codes.
+
+    Django's DatabaseCache reads and writes this table with its own SQL; the model only
+    lets a migration create it, so every database (tests included) has it without a
+    separate `createcachetable` step. The columns are those `createcachetable` makes.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "accounts_security_cache"
+        verbose_name = "security cache entry"
+        verbose_name_plural = "security cache entries"
+
+    def __str__(self) -> str:
+        return self.cache_key

@@ -3,15 +3,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters and used TOTP codes live in the cache: start each test clean."""
-    cache.clear()
+    """Rate-limit counters and used TOTP codes live in the caches: start each test clean."""
+    for alias in ("default", "security"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "security"):
+        caches[alias].clear()
 
 
 def link_in(message, path_prefix: str) -> str:
