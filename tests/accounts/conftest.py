@@ -7,12 +7,19 @@ from django.core.cache import caches
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Rate-limit counters and used TOTP codes live in the caches: start each test clean."""
-    for alias in ("default", "security"):
+def _clear_cache(request):
+    """Rate-limit counters and used TOTP codes live in the caches: start each test clean.
+
+    The security cache is a database table, so only tests that use the database touch it.
+    """
+    uses_db = request.node.get_closest_marker("django_db") or any(
+        name in request.fixturenames for name in ("db", "transactional_db")
+    )
+    aliases = ("default", "security") if uses_db else ("default",)
+    for alias in aliases:
         caches[alias].clear()
     yield
-    for alias in ("default", "security"):
+    for alias in aliases:
         caches[alias].clear()
 
 
