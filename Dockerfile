@@ -33,6 +33,8 @@ RUN MENTORING_ENV=production \
     FIELD_ENCRYPTION_KEY="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
     ALLOWED_HOSTS=build.invalid \
     EMAIL_URL=smtp://build.invalid:25 \
+    SITE_URL=https://build.invalid \
+    DEFAULT_FROM_EMAIL=build@build.invalid \
     REDIS_URL=redis://build.invalid:6379/0 \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput

@@ -80,7 +80,21 @@ ALLOWED_HOSTS = env.list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set: list the site's host names.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The public address, for links in emails, .ics UIDs and unsubscribe URLs. Production
+# must name it, over https (RFC 8058 one-click unsubscribe needs https); development
+# follows the port `make run` serves on.
+PORT = env.int("PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+if PRODUCTION and not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL is not set: give the site's public https address (https://mentoring.example.org)."
+    )
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        f"SITE_URL must start with https:// in production (it is {SITE_URL!r}): "
+        "links in emails and unsubscribe URLs must be https."
+    )
+SITE_URL = SITE_URL or f"http://127.0.0.1:{PORT}"
 SITE_NAME = env.str("SITE_NAME", default="Mentoring for Health Professionals")
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@example.org")
 
@@ -239,7 +253,13 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)  # noqa: F821
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 if PRODUCTION and EMAIL_BACKEND.endswith("console.EmailBackend"):  # noqa: F821
     raise ImproperlyConfigured("EMAIL_URL is not set: production sends email over SMTP.")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@example.org>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="")
+if PRODUCTION and not DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured(
+        "DEFAULT_FROM_EMAIL is not set: name the sender of every email "
+        "(Mentoring <noreply@mentoring.example.org>)."
+    )
+DEFAULT_FROM_EMAIL = DEFAULT_FROM_EMAIL or f"{SITE_NAME} <noreply@example.org>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: Redis when REDIS_URL is set, otherwise an embedded file-system broker.
