@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below), nonces for scripts.
     "csp.middleware.CSPMiddleware",
+    # Refuses an oversized body before anything reads it (MAX_REQUEST_BYTES).
+    "mentoring.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files keep their long cache; pages are never stored.
     "mentoring.middleware.NoStoreMiddleware",
@@ -347,6 +349,16 @@ CONTENT_SECURITY_POLICY = {
         "report-uri": "/csp-report/",
     },
 }
+
+# Request size caps. A body larger than MAX_REQUEST_BYTES (by its Content-Length) is
+# refused with a 413 page before it is read; the reverse proxy in front should refuse
+# it even earlier (nginx client_max_body_size, see the README). Django's own caps bound
+# the parsed form fields and keep uploads above 2.5 MB on disk, not in memory.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file fields of one request (2.5 MB)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)

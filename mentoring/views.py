@@ -9,6 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from .middleware import declared_body_size
+
 csp_logger = logging.getLogger("mentoring.security.csp")
 
 # A browser's report is well under 2 KB; anything larger is not a report.
@@ -36,7 +38,7 @@ def healthz(request):
 @require_POST
 def csp_report(request):
     """Log a Content-Security-Policy violation a browser reports; store nothing."""
-    if int(request.META.get("CONTENT_LENGTH") or 0) > CSP_REPORT_MAX_BYTES:
+    if declared_body_size(request) > CSP_REPORT_MAX_BYTES:
         return HttpResponse(status=413)
     try:
         report = json.loads(request.body or b"{}").get("csp-report", {})

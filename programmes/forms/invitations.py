@@ -52,11 +52,15 @@ class InvitationUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
+    @staticmethod
+    def too_large_message() -> str:
+        return (
+            f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB. "
+            "Split it into smaller files."
+        )
+
     def clean_file(self):
         file = self.cleaned_data["file"]
         if file.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB. "
-                "Split it into smaller files."
-            )
+            raise forms.ValidationError(self.too_large_message())
         return file
