@@ -52,6 +52,14 @@ class InvitationUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser checks the size before sending (static/js/site.js); the server
+        # checks it again before reading the body.
+        self.fields["file"].widget.attrs.update(
+            {"data-max-bytes": MAX_IMPORT_BYTES, "data-too-large": self.too_large_message()}
+        )
+
     @staticmethod
     def too_large_message() -> str:
         return (

@@ -12,4 +12,26 @@
       box.checked = all.checked;
     });
   });
+
+  /* A file input with data-max-bytes refuses a larger file before it is sent, with the
+     message in data-too-large (the server checks again before reading the upload). */
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    var max = Number(input.dataset.maxBytes);
+    var tooLarge = Array.prototype.some.call(input.files || [], function (file) {
+      return file.size > max;
+    });
+    input.setCustomValidity(tooLarge ? input.dataset.tooLarge : "");
+    if (tooLarge) input.reportValidity();
+  });
+
+  /* Forms are `novalidate` (the server's messages are the ones people see), so stop
+     a form holding a file that is too large here. */
+  document.addEventListener("submit", function (event) {
+    var refused = event.target.querySelector("input[type=file][data-max-bytes]:invalid");
+    if (!refused) return;
+    event.preventDefault();
+    refused.reportValidity();
+  });
 })();

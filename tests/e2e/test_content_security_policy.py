@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from programmes.models import Invitation
+from programmes.services.invitations import MAX_IMPORT_BYTES
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, ApplicationFactory, UserFactory
 
@@ -70,3 +74,22 @@ def test_the_authenticator_set_up_page_shows_its_qr_code(new_page, screenshot, m
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
     assert qr.evaluate("img => img.getBoundingClientRect().width") <= 14 * 16 + 1
     screenshot(page, "csp-totp-set-up")
+
+
+def test_an_invitations_file_too_large_is_refused_in_the_browser_before_sending(
+    new_page, programme, coordinator
+):
+    page = new_page()
+    login(page, coordinator.email, PASSWORD)
+    page.goto(reverse("programmes:invitation_upload", kwargs={"slug": programme.slug}))
+    file_input = page.get_by_label("CSV file")
+    big = b"email,role\n" + b"x" * (MAX_IMPORT_BYTES + 1)
+    file_input.set_input_files(files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": big}])
+    message = file_input.evaluate("input => input.validationMessage")
+    assert message == "The file is larger than 2 MB. Split it into smaller files."
+    page.get_by_role("button", name=re.compile("Upload|Check|Send", re.I)).click()
+    assert file_input.evaluate("input => input.files.length") == 1  # still on the form
+    assert not Invitation.objects.exists()
+    small = b"email,role\nx@example.org,mentee\n"
+    file_input.set_input_files(files=[{"name": "s.csv", "mimeType": "text/csv", "buffer": small}])
+    assert file_input.evaluate("input => input.validationMessage") == ""
