@@ -42,7 +42,7 @@ def upload_url(programme) -> str:
 def test_django_caps_request_fields_and_keeps_large_uploads_out_of_memory():
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 2_621_440
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 2_621_440
-    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS <= 2000
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS <= 1000
     assert settings.DATA_UPLOAD_MAX_NUMBER_FILES <= 10
     assert MAX_IMPORT_BYTES < settings.MAX_REQUEST_BYTES <= 10 * 1024 * 1024
 
