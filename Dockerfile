@@ -33,10 +33,15 @@ RUN MENTORING_ENV=production \
     FIELD_ENCRYPTION_KEY="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
     ALLOWED_HOSTS=build.invalid \
     EMAIL_URL=smtp://build.invalid:25 \
+    SITE_URL=https://build.invalid \
+    DEFAULT_FROM_EMAIL=build@build.invalid \
     REDIS_URL=redis://build.invalid:6379/0 \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput
 
 EXPOSE 8000
 
-CMD ["sh", "-c", "exec gunicorn mentoring.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile - --no-control-socket"]
+# Gunicorn caps the request line and headers; the body is capped by the application
+# (MAX_REQUEST_BYTES, by its declared length, before it is read) and should be capped
+# again by the reverse proxy in front (see the README).
+CMD ["sh", "-c", "exec gunicorn mentoring.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --limit-request-line 4094 --limit-request-fields 50 --limit-request-field_size 8190 --access-logfile - --no-control-socket"]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import environ
 from cryptography.fernet import Fernet
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -81,7 +82,21 @@ ALLOWED_HOSTS = env.list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set: list the site's host names.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The public address, for links in emails, .ics UIDs and unsubscribe URLs. Production
+# must name it, over https (RFC 8058 one-click unsubscribe needs https); development
+# follows the port `make run` serves on.
+PORT = env.int("PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+if PRODUCTION and not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL is not set: give the site's public https address (https://mentoring.example.org)."
+    )
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        f"SITE_URL must start with https:// in production (it is {SITE_URL!r}): "
+        "links in emails and unsubscribe URLs must be https."
+    )
+SITE_URL = SITE_URL or f"http://127.0.0.1:{PORT}"
 SITE_NAME = env.str("SITE_NAME", default="Mentoring for Health Professionals")
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@example.org")
 
@@ -101,6 +116,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
     "mentoring.accounts",
     "mentoring.notifications",
     "programmes",
@@ -111,7 +127,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below), nonces for scripts.
+    "csp.middleware.CSPMiddleware",
+    # Refuses an oversized body before anything reads it (MAX_REQUEST_BYTES).
+    "mentoring.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files keep their long cache; pages are never stored.
+    "mentoring.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -281,7 +303,13 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)  # noqa: F821
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 if PRODUCTION and EMAIL_BACKEND.endswith("console.EmailBackend"):  # noqa: F821
     raise ImproperlyConfigured("EMAIL_URL is not set: production sends email over SMTP.")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@example.org>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="")
+if PRODUCTION and not DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured(
+        "DEFAULT_FROM_EMAIL is not set: name the sender of every email "
+        "(Mentoring <noreply@mentoring.example.org>)."
+    )
+DEFAULT_FROM_EMAIL = DEFAULT_FROM_EMAIL or f"{SITE_NAME} <noreply@example.org>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: Redis when REDIS_URL is set, otherwise an embedded file-system broker.
@@ -342,6 +370,38 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp). Scripts and styles come from our own origin
+# only: no inline scripts or event handlers, no eval (htmx is configured without it in
+# base.html), no inline styles. The TOTP set-up page's QR code is a data: image.
+# Violations are reported to `csp_report`, which logs them (logger
+# mentoring.security.csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "report-uri": "/csp-report/",
+    },
+}
+
+# Request size caps. A body larger than MAX_REQUEST_BYTES (by its Content-Length) is
+# refused with a 413 page before it is read; the reverse proxy in front should refuse
+# it even earlier (nginx client_max_body_size, see the README). Django's own caps bound
+# the parsed form fields and keep uploads above 2.5 MB on disk, not in memory.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file fields of one request (2.5 MB)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
@@ -382,4 +442,6 @@ LOGGING = {
         "mentoring.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Content-Security-Policy violations reported by browsers, at WARNING.
+    "loggers": {"mentoring.security.csp": {"level": "WARNING"}},
 }

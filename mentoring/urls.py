@@ -26,5 +26,6 @@ urlpatterns = [
         name="support",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", views.csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
 ]

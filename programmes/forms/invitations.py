@@ -52,11 +52,23 @@ class InvitationUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser checks the size before sending (static/js/site.js); the server
+        # checks it again before reading the body.
+        self.fields["file"].widget.attrs.update(
+            {"data-max-bytes": MAX_IMPORT_BYTES, "data-too-large": self.too_large_message()}
+        )
+
+    @staticmethod
+    def too_large_message() -> str:
+        return (
+            f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB. "
+            "Split it into smaller files."
+        )
+
     def clean_file(self):
         file = self.cleaned_data["file"]
         if file.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB. "
-                "Split it into smaller files."
-            )
+            raise forms.ValidationError(self.too_large_message())
         return file

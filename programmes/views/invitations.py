@@ -8,7 +8,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
+
+from mentoring.middleware import declared_body_size
 
 from ..access import coordinator_required
 from ..errors import ProgrammeError
@@ -58,8 +61,33 @@ def invitation_list(request, programme):
     )
 
 
+# The largest file plus the form's other fields and the multipart framing.
+UPLOAD_REQUEST_MAX_BYTES = services.MAX_IMPORT_BYTES + 64 * 1024
+
+
+@csrf_exempt  # CSRF is checked just below, once the size is known to be acceptable
 @coordinator_required
 def invitation_upload(request, programme):
+    """Refuse an oversized file by its declared length, before any of it is read.
+
+    Checking the CSRF token reads the body (the token is a form field), so it happens
+    after this check, in `_invitation_upload`.
+    """
+    if request.method == "POST" and declared_body_size(request) > UPLOAD_REQUEST_MAX_BYTES:
+        form = InvitationUploadForm(data={}, files={})
+        form.errors["file"] = form.error_class([InvitationUploadForm.too_large_message()])
+        messages.error(request, "Nothing was imported: check the file below.")
+        return render(
+            request,
+            "programmes/invitation_upload.html",
+            {"programme": programme, "form": form, "errors": []},
+            status=413,
+        )
+    return _invitation_upload(request, programme)
+
+
+@csrf_protect
+def _invitation_upload(request, programme):
     posted = request.method == "POST"
     form = InvitationUploadForm(request.POST, request.FILES) if posted else InvitationUploadForm()
     errors = []

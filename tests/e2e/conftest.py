@@ -54,16 +54,53 @@ def browser():
         browser.close()
 
 
+# Chromium reports every Content-Security-Policy violation on the console ("Refused to
+# execute inline script ..."); the listener below also reports the DOM event, so none
+# goes unnoticed. Playwright's init scripts are not subject to the page's policy.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI}`
+    + ` at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return text.startswith(("Refused to", "CSP violation")) or "Content Security Policy" in text
+
+
 @pytest.fixture
-def new_page(browser, live_server):
-    """Open a fresh browser context (its own cookies); desktop size unless told."""
+def csp_violations():
+    """The CSP violations seen by every page of the test; the test fails if any is left."""
+    seen: list[str] = []
+    yield seen
+    if seen:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(seen))
+
+
+@pytest.fixture
+def new_page(browser, live_server, csp_violations):
+    """Open a fresh browser context (its own cookies); desktop size unless told.
+
+    The site runs with its Content-Security-Policy on, and any violation fails the test.
+    """
     contexts = []
 
     def make(viewport=DESKTOP):
         context = browser.new_context(viewport=viewport, base_url=live_server.url)
         context.set_default_timeout(15_000)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                csp_violations.append(f"{page.url}: {message.text}")
+                if is_csp_violation(message.text)
+                else None
+            ),
+        )
+        return page
 
     yield make
     for context in contexts:

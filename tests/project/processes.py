@@ -58,6 +58,8 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "mentoring.example.org",
         "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+        "SITE_URL": "https://mentoring.example.org",
+        "DEFAULT_FROM_EMAIL": "Mentoring <noreply@mentoring.example.org>",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "static"),
     }

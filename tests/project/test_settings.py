@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
 import stat
+import subprocess
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 
-from .processes import BASE_DIR, manage, production_env, project_env, settings_variables
+from .processes import (
+    BASE_DIR,
+    PYTHON,
+    manage,
+    production_env,
+    project_env,
+    settings_variables,
+)
 
 PRINT_SETTINGS = (
     "from django.conf import settings as s; "
@@ -29,7 +39,15 @@ def test_production_configuration_passes_every_deploy_check(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "variable", ["SECRET_KEY", "FIELD_ENCRYPTION_KEY", "ALLOWED_HOSTS", "EMAIL_URL"]
+    "variable",
+    [
+        "SECRET_KEY",
+        "FIELD_ENCRYPTION_KEY",
+        "ALLOWED_HOSTS",
+        "EMAIL_URL",
+        "SITE_URL",
+        "DEFAULT_FROM_EMAIL",
+    ],
 )
 @pytest.mark.parametrize("how", ["unset", "empty"])
 def test_production_refuses_to_start_without_a_required_variable(tmp_path, variable, how):
@@ -43,6 +61,54 @@ def test_production_refuses_to_start_without_a_required_variable(tmp_path, varia
     last_line = result.stderr.strip().splitlines()[-1]
     assert "ImproperlyConfigured" in last_line
     assert f"{variable} is not set" in last_line
+
+
+@pytest.mark.parametrize(
+    "site_url", ["http://mentoring.example.org", "mentoring.example.org", "ftp://example.org"]
+)
+def test_production_refuses_a_site_url_that_is_not_https(tmp_path, site_url):
+    result = manage("check", env=production_env(tmp_path, SITE_URL=site_url))
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert "SITE_URL must start with https://" in last_line
+
+
+def _setting(env: dict[str, str], name: str) -> str:
+    result = manage(
+        "shell", "-c", f"from django.conf import settings; print(settings.{name})", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_production_uses_the_site_url_and_sender_it_is_given(tmp_path):
+    env = production_env(tmp_path, SITE_URL="https://mentoring.example.org/")
+    assert _setting(env, "SITE_URL") == "https://mentoring.example.org"
+    assert _setting(env, "DEFAULT_FROM_EMAIL") == "Mentoring <noreply@mentoring.example.org>"
+
+
+def test_in_development_the_site_url_follows_the_port(tmp_path):
+    assert _setting(project_env(tmp_path), "SITE_URL") == "http://127.0.0.1:8000"
+    assert _setting(project_env(tmp_path, PORT="9000"), "SITE_URL") == "http://127.0.0.1:9000"
+    named = project_env(tmp_path, PORT="9000", SITE_URL="http://mentoring.test:9000/")
+    assert _setting(named, "SITE_URL") == "http://mentoring.test:9000"
+
+
+def test_the_image_build_step_gives_production_settings_every_value_they_need(tmp_path):
+    """The Dockerfile's collectstatic step runs with production settings and throwaway values."""
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    step = re.search(r"^RUN (MENTORING_ENV=production.*?collectstatic --noinput)$", dockerfile,
+                     flags=re.MULTILINE | re.DOTALL)  # fmt: skip
+    assert step, "the Dockerfile collects static files with production settings"
+    command = step.group(1).replace("collectstatic --noinput", "check --fail-level ERROR")
+    command = command.replace("sqlite:////tmp/build.sqlite3", f"sqlite:///{tmp_path}/build.sqlite3")
+    env = project_env(tmp_path, PATH=f"{Path(PYTHON).parent}:{os.environ['PATH']}")
+    result = subprocess.run(  # noqa: S603 (the project's own build step)
+        ["/bin/sh", "-c", command], cwd=BASE_DIR, env=env, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
 
 
 def test_production_refuses_an_invalid_field_encryption_key(tmp_path):
