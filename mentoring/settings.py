@@ -440,8 +440,9 @@ LOGGING = {
         # Sign-ins, sign-outs, failures, account changes and refused access by id
         # (mentoring/accounts/security_log.py). Kept at INFO whatever LOG_LEVEL says.
         "mentoring.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # Content-Security-Policy violations reported by browsers, at WARNING, written by
+        # the security log's handler.
+        "mentoring.security.csp": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Content-Security-Policy violations reported by browsers, at WARNING.
-    "loggers": {"mentoring.security.csp": {"level": "WARNING"}},
 }
