@@ -351,3 +351,32 @@ def test_a_meeting_two_years_ahead_is_still_accepted(world):
     day = TODAY + dt.timedelta(days=700)
     response = world.client.post(url, {"day": day.isoformat(), "time": "10:00", "mode": "video"})
     assert response.status_code == 302
+
+
+# What the fuzzing found.
+
+
+def test_a_forged_form_count_on_the_note_page_builds_no_more_than_ten_forms(world):
+    w = world.w
+    url = reverse("meetings:note_edit", kwargs={"meeting_pk": w.meeting.pk})
+    sign_in_as(world.client, w.mentor)
+    before = writes()
+
+    response = world.client.post(
+        url, {"framework": "grow", "items-TOTAL_FORMS": HUGE, "items-INITIAL_FORMS": "0"}
+    )
+
+    assert response.status_code == 400
+    assert response.content.decode().count('name="items-') <= 10 * 3 + 4
+    assert not written(before, writes())
+
+
+def test_a_next_address_that_is_not_a_path_falls_back_to_the_list(world):
+    w = world.w
+    url = reverse("meetings:action_item_toggle", kwargs={"pk": w.action_item.pk})
+    sign_in_as(world.client, w.mentee)
+
+    response = world.client.post(url, {"next": "9999-12-31"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:action_items")
