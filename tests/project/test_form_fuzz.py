@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.messages import constants, get_messages
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,12 +29,13 @@ from tests.project.test_permission_walk import (
     GUARDED,
     OWN,
     RECIPES,
-    _ignored_tables,
     build_world,
     is_admin,
     owner_of,
     routes,
     url_for,
+    writes,
+    written,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -79,27 +80,6 @@ HOSTILE = (
     "<script>alert(1)</script>",
     "1.5",
 )
-
-
-def writes() -> dict[str, tuple[int, int, int]]:
-    """Rows inserted, updated and deleted so far in this transaction, per table.
-
-    PostgreSQL counts them itself, so comparing two readings tells whether a request
-    wrote anything at all, cheaply, even if it wrote a value back unchanged.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
-        )
-        return {name: tuple(counts) for name, *counts in cursor.fetchall()}
-
-
-def written(before, after) -> list[str]:
-    return sorted(
-        t
-        for t, counts in after.items()
-        if counts != before.get(t, (0, 0, 0)) and t not in _ignored_tables()
-    )
 
 
 class FormReader(html.parser.HTMLParser):
