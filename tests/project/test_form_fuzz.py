@@ -89,16 +89,19 @@ class FormReader(html.parser.HTMLParser):
         super().__init__()
         self.page_path = page_path
         self.forms: list[tuple[str, dict[str, dict]]] = []
+        self.searches: list[tuple[str, dict[str, dict]]] = []  # GET forms: filters
         self._fields: dict[str, dict] | None = None
         self._select: str | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
+            action = urlsplit(a.get("action") or self.page_path).path or self.page_path
+            self._fields = {}
             if (a.get("method") or "get").lower() == "post":
-                action = urlsplit(a.get("action") or self.page_path).path or self.page_path
-                self._fields = {}
                 self.forms.append((action, self._fields))
+            else:
+                self.searches.append((action, self._fields))
             return
         if self._fields is None or not a.get("name") or a["name"] == "csrfmiddlewaretoken":
             if tag == "option" and self._select and self._fields is not None:
@@ -210,6 +213,7 @@ class World:
         self.client = client
         self.w = build_world()
         self.forms: dict[str, dict[str, dict]] = {}
+        self.searches: dict[tuple[str, str], dict[str, dict]] = {}  # (action, page): fields
 
     def read_forms(self) -> None:
         client = self.client
@@ -225,6 +229,9 @@ class World:
             reader.feed(response.content.decode(errors="replace"))
             for action, fields in reader.forms:
                 self.forms.setdefault(action, {}).update(fields)
+            for action, fields in reader.searches:
+                if fields:
+                    self.searches.setdefault((action, route.key), {}).update(fields)
 
     def post_targets(self):
         """(route, url, actor, fields) for every pattern that takes a POST."""
@@ -291,6 +298,19 @@ def fuzz(world, url, actor, fields) -> None:
         world.check(url, actor, data)
 
     hostile()
+
+
+def test_every_search_and_filter_answers_hostile_input_without_an_error_page(world):
+    world.read_forms()
+    assert world.searches, "no search or filter form was found: is the world right?"
+    for (action, key), fields in world.searches.items():
+        actor = actor_for(key, world.w)
+        for data in [*far_and_huge(fields), dict.fromkeys(fields, "\x00"), {"page": HUGE}]:
+            sign_in_as(world.client, actor)
+            before = writes()
+            response = world.client.get(action, data)
+            assert response.status_code < 500, (action, data, response.status_code)
+            assert not written(before, writes()), (action, data)
 
 
 # The two reported cases, on their own.
