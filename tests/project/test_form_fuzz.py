@@ -9,6 +9,9 @@ long strings, unicode, negative numbers, and lists where one value is expected.
 The answer is never a 500. When it says the input was refused (a 4xx, a form shown
 again with its errors, or a redirect with a warning), the database has not changed.
 Each example runs in a savepoint that is rolled back, so every post meets the same world.
+Search and filter forms (GET) get the hostile values too: no error page, no write.
+
+Runtime is bounded: a few fixed cases and three hypothesis examples per form, no deadline.
 """
 
 from __future__ import annotations
