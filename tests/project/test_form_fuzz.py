@@ -22,8 +22,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.messages import constants, get_messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -383,3 +385,42 @@ def test_a_next_address_that_is_not_a_path_falls_back_to_the_list(world):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("meetings:action_items")
+
+
+# The bounds themselves.
+
+
+def test_a_meeting_date_is_accepted_up_to_two_years_ahead_and_no_further():
+    from mentoring.bounds import MEETING_AHEAD, meeting_date
+
+    field = meeting_date()
+    today = timezone.localdate()
+    assert field.clean((today + dt.timedelta(days=MEETING_AHEAD)).isoformat())
+    with pytest.raises(ValidationError, match="on or before"):
+        field.clean((today + dt.timedelta(days=MEETING_AHEAD + 1)).isoformat())
+    with pytest.raises(ValidationError, match="on or before"):
+        field.clean("9999-12-31")
+    with pytest.raises(ValidationError, match="on or after"):
+        field.clean("0001-01-01")
+
+
+def test_an_id_list_takes_positive_bigints_only_and_not_too_many():
+    from mentoring.bounds import ID_MAX, IDS_MAX, IdListField
+
+    field = IdListField()
+    assert field.clean(["3", "1", "3", str(ID_MAX)]) == [1, 3, ID_MAX]
+    for bad in ([HUGE], [str(ID_MAX + 1)], ["0"], ["-4"], ["1\x00"], ["1.5"], ["abc"]):
+        with pytest.raises(ValidationError, match="not valid"):
+            field.clean(bad)
+    with pytest.raises(ValidationError, match=f"at most {IDS_MAX}"):
+        field.clean([str(n) for n in range(1, IDS_MAX + 2)])
+
+
+def test_an_id_field_refuses_a_number_beyond_bigint():
+    from mentoring.bounds import ID_MAX, id_field
+
+    field = id_field(required=False)
+    assert field.clean(str(ID_MAX)) == ID_MAX
+    for bad in (HUGE, str(ID_MAX + 1), "0", "-1"):
+        with pytest.raises(ValidationError, match="not valid"):
+            field.clean(bad)
