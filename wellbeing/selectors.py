@@ -75,6 +75,11 @@ def shared_with(*, user) -> QuerySet[CheckIn]:
     )
 
 
+def shared_checkin(*, user, pk: int) -> QuerySet[CheckIn]:
+    """One check-in a mentee shares with this person now; empty once they stop sharing."""
+    return shared_with(user=user).filter(pk=pk)
+
+
 def member_programme(*, user, slug: str) -> QuerySet[Programme]:
     """The programme, if the person is a current member of it in any role."""
     if not user.is_authenticated:

@@ -15,7 +15,24 @@ urlpatterns = [
     path("", checkins.checkin_home, name="checkin_home"),
     path("check-ins/new/", checkins.checkin_create, name="checkin_create"),
     path("check-ins/<int:pk>/", checkins.checkin_result, name="checkin_result"),
+    path(
+        "check-ins/<int:pk>/share/",
+        checkins.checkin_sharing,
+        {"share": True},
+        name="checkin_share",
+    ),
+    path(
+        "check-ins/<int:pk>/stop-sharing/",
+        checkins.checkin_sharing,
+        {"share": False},
+        name="checkin_unshare",
+    ),
     path("check-ins/shared-with-me/", checkins.shared_checkins, name="shared_checkins"),
+    path(
+        "check-ins/shared-with-me/<int:pk>/",
+        checkins.shared_checkin_detail,
+        name="shared_checkin_detail",
+    ),
     path("check-ins/invitations/", reminders.checkin_invitations, name="checkin_invitations"),
     # A programme's support directory: read by members, kept by coordinators.
     path(f"{programme}/support-directory/", directory.directory, name="directory"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from mentoring.bounds import plan_date
+
 from ..models import Mentorship
 from ..services.lifecycle import NOTE_MAX
 
@@ -11,9 +13,8 @@ SCALE = [(n, str(n)) for n in range(1, 6)]
 
 
 class PauseForm(forms.Form):
-    until = forms.DateField(
+    until = plan_date(
         label="Resume on",
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Your place stays held. You can resume earlier if you like.",
     )
 

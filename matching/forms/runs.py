@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from mentoring.bounds import id_field
+
 ACTIONS = (
     ("lock", "Lock"),
     ("unlock", "Unlock"),
@@ -17,8 +19,8 @@ class PairActionForm(forms.Form):
     """One action on one proposed pair; `other_pair` for a swap, `mentor` for a reassign."""
 
     action = forms.ChoiceField(choices=ACTIONS)
-    other_pair = forms.IntegerField(required=False, min_value=1)
-    mentor = forms.IntegerField(required=False, min_value=1)
+    other_pair = id_field(required=False)
+    mentor = id_field(required=False)
 
     def clean(self):
         cleaned = super().clean()

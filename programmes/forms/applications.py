@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.html import conditional_escape
 
 from mentoring.accounts.models import Profile
+from mentoring.bounds import IdListField
 from mentoring.vocabulary import (
     REGION_CHOICES,
     SPECIALTY_CHOICES,
@@ -200,22 +200,13 @@ class DecisionForm(forms.Form):
             self.fields["message"].label = self.LABELS[decision]
 
 
-class IdListField(forms.Field):
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value) -> list[int]:
-        if not value:
-            return []
-        try:
-            return sorted({int(v) for v in value})
-        except (TypeError, ValueError) as exc:
-            raise ValidationError("Some of the selected applications are not valid.") from exc
-
-
 class BulkApproveForm(forms.Form):
     application_ids = IdListField(
         required=True,
-        error_messages={"required": "Select at least one application to approve."},
+        error_messages={
+            "required": "Select at least one application to approve.",
+            "invalid": "Some of the selected applications are not valid.",
+        },
     )
     message = forms.CharField(
         max_length=2000,

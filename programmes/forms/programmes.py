@@ -8,12 +8,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from mentoring.bounds import YEAR, DateWithin
 from mentoring.vocabulary import Framework
 
 from ..models import ApplicationQuestion, Membership, Programme
 from ..services.programmes import PROGRAMME_FIELDS
 
 DATE_FIELDS = ("starts_on", "ends_on", "enrolment_opens_on", "enrolment_closes_on")
+# Wide enough for any real programme, old or planned; narrow enough that no date overflows.
+PROGRAMME_DATES = DateWithin(back=50 * YEAR, ahead=10 * YEAR)
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -46,6 +49,9 @@ class ProgrammeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Optional on the form: an empty choice keeps the model's default (GROW).
         self.fields["default_note_framework"].required = False
+        for name in DATE_FIELDS:
+            if name in self.fields:
+                self.fields[name].validators.append(PROGRAMME_DATES)
 
     def clean_default_note_framework(self) -> str:
         return self.cleaned_data.get("default_note_framework") or Framework.GROW

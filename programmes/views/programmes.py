@@ -31,7 +31,8 @@ def home(request):
 
 @login_required
 def programme_list(request):
-    search = request.GET.get("q", "").strip()[:100]
+    # PostgreSQL refuses a NUL character in text: drop it rather than fail the search.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     programmes = selectors.programmes_for_list(user=request.user, search=search)
     page_obj = Paginator(programmes, PER_PAGE).get_page(request.GET.get("page"))
     return render(

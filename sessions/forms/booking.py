@@ -7,6 +7,7 @@ import zoneinfo
 
 from django import forms
 
+from mentoring.bounds import meeting_date
 from mentoring.vocabulary import MeetingMode
 
 from ..models import AvailabilityWindow
@@ -52,7 +53,7 @@ class WindowForm(forms.Form):
 
 
 class SlotForm(forms.Form):
-    day = forms.DateField(label="Date", widget=DATE)
+    day = meeting_date(label="Date", widget=DATE)
     start_time = forms.TimeField(label="From", widget=TIME)
     end_time = forms.TimeField(label="Until", widget=TIME)
     modes = _modes_field()
@@ -76,8 +77,8 @@ class SlotForm(forms.Form):
 
 
 class BlackoutForm(forms.Form):
-    starts_on = forms.DateField(label="First day away", widget=DATE)
-    ends_on = forms.DateField(label="Last day away", widget=DATE)
+    starts_on = meeting_date(label="First day away", widget=DATE)
+    ends_on = meeting_date(label="Last day away", widget=DATE)
     note = forms.CharField(
         label="Reason (optional, only you see it)", max_length=120, required=False
     )
@@ -119,7 +120,7 @@ class BookForm(forms.Form):
 class WhenForm(forms.Form):
     """A date and time in the person's own time zone."""
 
-    day = forms.DateField(label="Date", widget=DATE)
+    day = meeting_date(label="Date", widget=DATE)
     time = forms.TimeField(label="Start time", widget=TIME)
 
     def __init__(self, *args, zone: zoneinfo.ZoneInfo, **kwargs):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from mentoring.bounds import plan_date
 from mentoring.vocabulary import TOPIC_CHOICES
 
 from .. import frameworks
@@ -103,12 +104,11 @@ class ActionItemForm(forms.Form):
     owner = forms.ChoiceField(
         label="Who", choices=ActionItem.Owner.choices, initial=ActionItem.Owner.MENTEE
     )
-    due_on = forms.DateField(
-        label="Due", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = plan_date(label="Due", required=False)
 
 
-ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, max_num=10)
+# absolute_max: a forged TOTAL_FORMS would otherwise build (and render) 1,010 forms.
+ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, max_num=10, absolute_max=10)
 
 
 def action_items_from(formset) -> list[dict]:

@@ -11,10 +11,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship
+from mentoring.accounts.redirects import safe_next_url
 
 from .. import frameworks
 from ..errors import MeetingError
@@ -195,12 +195,7 @@ def action_item_toggle(request, pk: int):
         messages.success(
             request, "Marked as done. Well done." if item.done_at else "Marked as not done yet."
         )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("meetings:action_items")
-    return redirect(target)
+    return redirect(safe_next_url(request) or reverse("meetings:action_items"))
 
 
 @login_required

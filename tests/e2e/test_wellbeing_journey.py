@@ -73,3 +73,57 @@ def test_a_very_low_check_in_then_a_shared_one_seen_by_the_mentor_only(
     expect(coordinator_page.get_by_text("fewer than 5 people checked in").first).to_be_visible()
     expect(coordinator_page.get_by_text("A chat about rotas")).to_have_count(0)
     screenshot(coordinator_page, "wellbeing-coordinator-figures")
+
+
+def test_a_mentee_stops_sharing_a_check_in_and_shares_another_later(
+    new_page, screenshot, programme, mentor, mentee
+):
+    from wellbeing.services.checkins import checkin_record
+
+    Mentorship.objects.create(
+        programme=programme,
+        mentor=mentor,
+        mentee=mentee,
+        status=Mentorship.Status.ACTIVE,
+        origin=Mentorship.Origin.REQUEST,
+        started_on=timezone.localdate(),
+    )
+    shared = checkin_record(
+        user=mentee,
+        programme=programme,
+        answers=[2, 2, 2, 2, 2],
+        what_would_help="Quokka rota chat",
+        share_with_mentor=True,
+    )
+    private = checkin_record(
+        user=mentee, programme=programme, answers=[4, 4, 3, 3, 3], what_would_help="Narwhal days"
+    )
+
+    mentor_page = new_page()
+    login(mentor_page, mentor.email, PASSWORD)
+    mentor_page.goto("/wellbeing/check-ins/shared-with-me/")
+    mentor_page.get_by_role("link", name=mentee.full_name).click()
+    expect(mentor_page.get_by_text("Quokka rota chat")).to_be_visible()
+
+    phone = new_page(PHONE)
+    login(phone, mentee.email, PASSWORD)
+    phone.goto(f"/wellbeing/check-ins/{shared.pk}/")
+    phone.get_by_role("button", name="Stop sharing with my mentor").click()
+    expect(phone.get_by_role("status").first).to_contain_text("stopped sharing")
+    expect(phone.get_by_role("button", name="Share with my mentor")).to_be_visible()
+    screenshot(phone, "wellbeing-stopped-sharing-phone")
+
+    response = mentor_page.reload()
+    assert response.status == 404
+    mentor_page.goto("/wellbeing/check-ins/shared-with-me/")
+    expect(mentor_page.get_by_text("Quokka rota chat")).to_have_count(0)
+
+    phone.goto(f"/wellbeing/check-ins/{private.pk}/")
+    phone.get_by_role("button", name="Share with my mentor").click()
+    expect(phone.get_by_role("status").first).to_contain_text("shared this check-in")
+    mentor_page.reload()
+    expect(mentor_page.get_by_text("Narwhal days")).to_be_visible()
+
+    phone.goto("/wellbeing/access-log/")
+    expect(phone.get_by_text("Stopped sharing your check-in with your mentor")).to_be_visible()
+    expect(phone.get_by_text("Shared your check-in with your mentor")).to_be_visible()

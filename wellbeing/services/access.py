@@ -13,6 +13,10 @@ from django.db import transaction
 from ..models import AccessLog
 
 CHECKIN = "check-in"
+# The owner's own sharing decisions are logged too, so the list shows when a mentor's
+# access began and ended.
+SHARED = "shared"
+STOPPED_SHARING = "stopped sharing"
 SUPPORT_REQUEST = "support request"
 RECORD_TYPES = (CHECKIN, SUPPORT_REQUEST)
 
@@ -44,3 +48,15 @@ def access_record_many(*, actor, record_type: str, records: Iterable) -> list[Ac
         if r.user_id != actor.pk
     ]
     return AccessLog.objects.bulk_create(rows) if rows else []
+
+
+@transaction.atomic
+def access_sharing_changed(*, owner, record_id: int, shared: bool) -> AccessLog:
+    """Log that the owner started or stopped sharing their check-in with their mentor."""
+    return AccessLog.objects.create(
+        actor=owner,
+        subject=owner,
+        record_type=CHECKIN,
+        record_id=record_id,
+        action=SHARED if shared else STOPPED_SHARING,
+    )

@@ -18,6 +18,7 @@ from programmes.models import Membership, Programme
 
 from ..instruments import DEFAULT_INSTRUMENT, InstrumentError, instrument_for
 from ..models import CheckIn
+from . import access
 
 Role = Membership.Role
 CHECKIN_ROLES = (Role.MENTEE, Role.MENTOR)
@@ -112,4 +113,46 @@ def checkin_record(
     except ValidationError as error:
         raise ProgrammeError(error.messages[0]) from error
     checkin.save()
+    return checkin
+
+
+def _own_checkin_locked(*, user, checkin_id: int) -> CheckIn:
+    checkin = CheckIn.objects.select_for_update().filter(user=user, pk=checkin_id).first()
+    if checkin is None:
+        raise ProgrammeError("That check-in is not one of yours.")
+    return checkin
+
+
+@transaction.atomic
+def checkin_share(*, user, checkin_id: int) -> CheckIn:
+    """Share one of the person's check-ins with their current mentor in its programme."""
+    checkin = _own_checkin_locked(user=user, checkin_id=checkin_id)
+    programme = checkin.programme
+    mentorship = (
+        current_mentorship(user=user, programme=programme, lock=True) if programme else None
+    )
+    if mentorship is None:
+        raise ProgrammeError(
+            "You do not have a current mentor in this check-in's programme to share it with.",
+            field="share_with_mentor",
+        )
+    if checkin.share_with_mentor and checkin.shared_mentorship_id == mentorship.pk:
+        return checkin
+    checkin.share_with_mentor = True
+    checkin.shared_mentorship = mentorship
+    checkin.save(update_fields=["share_with_mentor", "shared_mentorship"])
+    access.access_sharing_changed(owner=user, record_id=checkin.pk, shared=True)
+    return checkin
+
+
+@transaction.atomic
+def checkin_unshare(*, user, checkin_id: int) -> CheckIn:
+    """Stop sharing a check-in: from this moment no mentor can read it."""
+    checkin = _own_checkin_locked(user=user, checkin_id=checkin_id)
+    if not checkin.share_with_mentor and checkin.shared_mentorship_id is None:
+        return checkin
+    checkin.share_with_mentor = False
+    checkin.shared_mentorship = None
+    checkin.save(update_fields=["share_with_mentor", "shared_mentorship"])
+    access.access_sharing_changed(owner=user, record_id=checkin.pk, shared=False)
     return checkin

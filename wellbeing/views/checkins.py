@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from programmes.errors import ProgrammeError
 
@@ -14,7 +15,7 @@ from ..charts import trend_chart
 from ..forms.checkins import CheckInForm
 from ..instruments import LOW, VERY_LOW, instrument_for
 from ..services import access
-from ..services.checkins import checkin_record
+from ..services.checkins import checkin_record, checkin_share, checkin_unshare
 from ..services.directory import NATIONAL_URGENT, directory_seed_defaults, without_numbers
 
 PER_PAGE = 25
@@ -124,8 +125,37 @@ def checkin_result(request, pk: int):
             "national_urgent": NATIONAL_URGENT,
             "trend": trend,
             "chart": trend_chart(trend) if len(trend) > 1 else None,
+            "can_share": _has_mentor_for(request.user, checkin),
         },
     )
+
+
+def _has_mentor_for(user, checkin) -> bool:
+    if checkin.programme is None:
+        return False
+    return bool(selectors.programmes_with_mentor(user=user, programmes=[checkin.programme]))
+
+
+@login_required
+@require_POST
+def checkin_sharing(request, pk: int, share: bool):
+    """Share a check-in with the current mentor, or stop sharing it (at once)."""
+    checkin = get_object_or_404(selectors.own_checkin(user=request.user, pk=pk))
+    try:
+        if share:
+            checkin_share(user=request.user, checkin_id=checkin.pk)
+        else:
+            checkin_unshare(user=request.user, checkin_id=checkin.pk)
+    except ProgrammeError as error:
+        messages.error(request, error.message)
+    else:
+        if share:
+            messages.success(request, "You have shared this check-in with your mentor.")
+        else:
+            messages.success(
+                request, "You have stopped sharing this check-in: your mentor can no longer see it."
+            )
+    return redirect("wellbeing:checkin_result", pk=checkin.pk)
 
 
 @login_required
@@ -143,4 +173,18 @@ def shared_checkins(request):
             "page_obj": page_obj,
             "checkins": [(c, instrument_for(c.instrument).band_named(c.band)) for c in checkins],
         },
+    )
+
+
+@login_required
+def shared_checkin_detail(request, pk: int):
+    """One check-in a mentee shares with this person; the read is logged."""
+    checkin = get_object_or_404(selectors.shared_checkin(user=request.user, pk=pk))
+    access.access_record(
+        actor=request.user, subject=checkin.user, record_type=access.CHECKIN, record_id=checkin.pk
+    )
+    return render(
+        request,
+        "wellbeing/checkin_shared_detail.html",
+        {"checkin": checkin, "band": instrument_for(checkin.instrument).band_named(checkin.band)},
     )
