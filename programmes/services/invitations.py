@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -27,7 +26,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.notifications.emails import build_email
+from mentoring.notifications.emails import Outgoing, build_email, emails_queue
 
 from ..errors import ProgrammeError
 from ..models import Application, Invitation, Membership, Programme
@@ -173,10 +172,13 @@ def _email_for(invitation: Invitation, token: str):
     )
 
 
-def _send_on_commit(messages: list) -> None:
-    """Send after commit over one connection: a large import opens it once, not per email."""
-    if messages:
-        transaction.on_commit(lambda: get_connection().send_messages(messages))
+def _queue_emails(messages: list) -> None:
+    """Put the invitations in the outbox, in bulk: the worker sends them after the commit.
+
+    A large import writes its rows in a few statements and returns; no request waits on
+    the mail server, and a mail outage delays the emails instead of failing the import.
+    """
+    emails_queue(Outgoing(message, "invitation") for message in messages)
 
 
 def _revoke_pending(*, programme: Programme, role: str, emails: Iterable[str], now) -> int:
@@ -239,7 +241,7 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    _send_on_commit([_email_for(invitation, token)])
+    _queue_emails([_email_for(invitation, token)])
     return IssuedInvitation(invitation=invitation, token=token, replaced_earlier=bool(replaced))
 
 
@@ -554,5 +556,5 @@ def invitations_import_csv(*, programme: Programme, file, invited_by) -> list[In
         for r in rows
     ]
     invitations = Invitation.objects.bulk_create([invitation for invitation, _ in issued])
-    _send_on_commit([_email_for(invitation, token) for invitation, token in issued])
+    _queue_emails([_email_for(invitation, token) for invitation, token in issued])
     return invitations
