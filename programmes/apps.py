@@ -8,6 +8,11 @@ class ProgrammesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from mentoring.notifications import registry
+
         from . import reminders
+        from .services.invitations import invitation_email_render
 
         reminders.register()
+        # Invitations are rendered by the worker as they are sent (imports return at once).
+        registry.register_email_renderer("invitation", invitation_email_render)

@@ -18,13 +18,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import make_msgid
 from functools import partial
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import DNS_NAME, EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
+
+from . import registry
 
 log = logging.getLogger(__name__)
 
@@ -116,21 +119,53 @@ def emails_queue(outgoing: Iterable[Outgoing]) -> list[int]:
     commit a task is handed the new rows (a publish bounded by the broker's short
     timeout); if that fails, the dispatcher's sweep sends them within a minute.
     """
+    prefix = f"[{settings.SITE_NAME}] "
+    return _write(
+        (o.name, o.recipient, o.message.subject.removeprefix(prefix), message_dump(o.message))
+        for o in outgoing
+    )
+
+
+@dataclass(frozen=True)
+class Later:
+    """An email the worker renders when it sends it: `render(data)` registered as `name`.
+
+    For large batches (an invitation import): the request writes small rows and returns.
+    `data` is stored encrypted, so it may carry a link's token.
+    """
+
+    name: str
+    data: dict
+    recipient: object = None
+
+
+def emails_queue_later(items: Iterable[Later]) -> list[int]:
+    """Write emails to be rendered by the worker, like `emails_queue` otherwise."""
+    return _write(
+        (i.name, i.recipient, "", json.dumps({"later": {"name": i.name, "data": i.data}}))
+        for i in items
+    )
+
+
+def _write(rows: Iterable[tuple[str, object, str, str]]) -> list[int]:
     from .models import Notification
 
     now = timezone.now()
-    rows = [
-        Notification(
-            kind=f"{EMAIL_KIND_PREFIX}{o.name.rsplit('/', 1)[-1]}"[:60],
-            subject_key=f"email:{uuid.uuid4().hex}",
-            recipient=o.recipient if getattr(o.recipient, "pk", None) else None,
-            due_at=now,
-            title=o.message.subject.removeprefix(f"[{settings.SITE_NAME}] ")[:200],
-            message=message_dump(o.message),
-        )
-        for o in outgoing
-    ]
-    ids = [row.pk for row in Notification.objects.bulk_create(rows, batch_size=HANDOFF_CHUNK)]
+    created = Notification.objects.bulk_create(
+        (
+            Notification(
+                kind=f"{EMAIL_KIND_PREFIX}{name.rsplit('/', 1)[-1]}"[:60],
+                subject_key=f"email:{uuid.uuid4().hex}",
+                recipient=recipient if getattr(recipient, "pk", None) else None,
+                due_at=now,
+                title=title[:200],
+                message=message,
+            )
+            for name, recipient, title, message in rows
+        ),
+        batch_size=HANDOFF_CHUNK,
+    )
+    ids = [row.pk for row in created]
     if ids:
         transaction.on_commit(partial(_hand_off, ids), robust=True)
     return ids
@@ -154,7 +189,8 @@ def message_dump(message: EmailMessage) -> str:
     """
     headers = dict(message.extra_headers)
     if not any(k.lower() == "message-id" for k in headers):
-        headers["Message-ID"] = make_msgid(domain=DNS_NAME)
+        # The site's host, not the machine's name: looking that up can stall a request.
+        headers["Message-ID"] = make_msgid(domain=urlsplit(settings.SITE_URL).hostname)
     attachments = []
     for attachment in message.attachments:
         filename, content, mimetype = attachment
@@ -176,6 +212,24 @@ def message_dump(message: EmailMessage) -> str:
             "attachments": attachments,
         }
     )
+
+
+def message_for(data: str) -> EmailMessage | None:
+    """The message a row carries, rendering it now if it was queued to render later.
+
+    None when its renderer finds it no longer needed; raises if no renderer is known.
+    """
+    raw = json.loads(data)
+    if "later" not in raw:
+        return message_load(data)
+    name = raw["later"]["name"]
+    render = registry.email_renderer(name)
+    if render is None:
+        raise LookupError(f"no email renderer is registered as {name!r}")
+    message = render(raw["later"]["data"])
+    if message is not None and not message.reply_to:
+        message.reply_to = [reply_to_for()]
+    return message
 
 
 def message_load(data: str) -> EmailMultiAlternatives:

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import registry
-from .emails import EMAIL_KIND_PREFIX, build_email, message_load
+from .emails import EMAIL_KIND_PREFIX, build_email, message_for
 from .models import Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
@@ -314,12 +314,21 @@ def _send_rendered(n: Notification, token: str, now: dt.datetime) -> str:
         _finish(n, token, status=Status.DEAD, last_error="the rendered message is missing")
         return "dead"
     try:
-        message_load(n.message).send(fail_silently=False)
+        message = message_for(n.message)
+    except Exception as exc:  # a bug in one renderer must not stop the others
+        log.exception("rendering email %s failed", n.pk)
+        return _retry_or_die(n, token, f"render: {exc!r}", now)
+    if message is None:
+        _finish(n, token, status=Status.CANCELLED, message=None)
+        return "cancelled"
+    try:
+        message.send(fail_silently=False)
     except Exception as exc:
         log.warning("sending email %s failed: %r", n.pk, exc)
         return _retry_or_die(n, token, f"send: {exc!r}", now)
+    title = message.subject.removeprefix(f"[{settings.SITE_NAME}] ")[:200]
     # The same window as for reminders: the message has gone; a crash here resends it.
-    if not _finish(n, token, status=Status.SENT, sent_at=timezone.now(), message=None):
+    if not _finish(n, token, status=Status.SENT, sent_at=timezone.now(), message=None, title=title):
         log.warning("email %s was sent but its lease had been taken over", n.pk)
     return "sent"
 

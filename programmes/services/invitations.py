@@ -26,7 +26,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.notifications.emails import Outgoing, build_email, emails_queue
+from mentoring.notifications.emails import Later, build_email, emails_queue_later
 
 from ..errors import ProgrammeError
 from ..models import Application, Invitation, Membership, Programme
@@ -172,13 +172,29 @@ def _email_for(invitation: Invitation, token: str):
     )
 
 
-def _queue_emails(messages: list) -> None:
-    """Put the invitations in the outbox, in bulk: the worker sends them after the commit.
+def _queue_emails(issued: Iterable[tuple[Invitation, str]]) -> None:
+    """Put the invitations' emails in the outbox, to be rendered and sent by the worker.
 
-    A large import writes its rows in a few statements and returns; no request waits on
-    the mail server, and a mail outage delays the emails instead of failing the import.
+    Each row holds only the invitation's id and its link's token (encrypted), so a
+    2,000-row import writes its rows in a few statements and returns at once; a mail
+    outage delays the emails instead of failing the import.
     """
-    emails_queue(Outgoing(message, "invitation") for message in messages)
+    emails_queue_later(
+        Later("invitation", {"invitation": invitation.pk, "token": token})
+        for invitation, token in issued
+    )
+
+
+def invitation_email_render(data: dict):
+    """The invitation's email as it is sent; None if it was withdrawn or used meanwhile."""
+    invitation = (
+        Invitation.objects.select_related("programme", "invited_by")
+        .filter(pk=data["invitation"])
+        .first()
+    )
+    if invitation is None or invitation.state != "pending":
+        return None
+    return _email_for(invitation, data["token"])
 
 
 def _revoke_pending(*, programme: Programme, role: str, emails: Iterable[str], now) -> int:
@@ -241,7 +257,7 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    _queue_emails([_email_for(invitation, token)])
+    _queue_emails([(invitation, token)])
     return IssuedInvitation(invitation=invitation, token=token, replaced_earlier=bool(replaced))
 
 
@@ -556,5 +572,5 @@ def invitations_import_csv(*, programme: Programme, file, invited_by) -> list[In
         for r in rows
     ]
     invitations = Invitation.objects.bulk_create([invitation for invitation, _ in issued])
-    _queue_emails([_email_for(invitation, token) for invitation, token in issued])
+    _queue_emails(issued)
     return invitations

@@ -332,3 +332,15 @@ def test_allauths_messages_go_through_the_outbox_with_a_reply_to(client, setting
     [sent] = mail.outbox
     assert sent.reply_to == ["helpdesk@trust.example.org"]
     assert sent.from_email == "Trust Mentoring <mentoring@trust.example.org>"
+
+
+def test_an_email_whose_renderer_fails_is_retried_not_lost(mentee):
+    from mentoring.notifications.emails import Later, emails_queue_later
+
+    with transaction.atomic():
+        emails_queue_later([Later("no_such_email", {"x": 1}, mentee)])
+    assert services.notifications_dispatch() == 1
+    [row] = rows()
+    assert row.status == Status.PENDING and row.attempts == 1
+    assert "render:" in row.last_error and row.message
+    assert mail.outbox == []

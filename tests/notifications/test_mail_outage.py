@@ -18,13 +18,15 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import connection, transaction
 from django.urls import reverse
 
 from mentoring.notifications import services, tasks
-from mentoring.notifications.emails import message_load
+from mentoring.notifications.emails import message_for
 from mentoring.notifications.models import Notification
 from programmes.models import Invitation
-from programmes.services.invitations import MAX_IMPORT_ROWS
+from programmes.services import invitations
+from programmes.services.invitations import MAX_IMPORT_ROWS, invitation_create, invitation_revoke
 from tests.factories import ApplicationFactory
 from tests.sessions.booking_setup import NOW, make_mentorship, monday_mornings
 
@@ -129,7 +131,7 @@ def test_an_action_that_emails_answers_normally_with_the_mail_server_down(
         assert waiting, "the action wrote its emails to the outbox"
         assert {r.status for r in waiting} == {Status.PENDING}
         assert all(r.attempts == 1 and "send:" in r.last_error for r in waiting)
-        addressed = Counter(a for r in waiting for a in message_load(r.message).to)
+        addressed = Counter(a for r in waiting for a in message_for(r.message).to)
         assert addressee in addressed
         assert mail.outbox == []
 
@@ -193,10 +195,15 @@ def test_two_thousand_invitations_write_two_thousand_rows_in_a_bounded_number_of
 ):
     client.force_login(coordinator)
     url = reverse("programmes:invitation_upload", kwargs={"slug": programme.slug})
-    # Invitations and emails are each inserted in a few batches, whatever the file's size.
-    with django_assert_max_num_queries(60):
+    # Invitations and emails are each inserted in a few batches, whatever the file's size,
+    # and no email is rendered in the request: the worker renders each as it sends it.
+    with (
+        django_assert_max_num_queries(60),
+        mock.patch.object(invitations, "build_email", wraps=invitations.build_email) as render,
+    ):
         response = client.post(url, {"file": _csv(MAX_IMPORT_ROWS)})
     assert response.status_code == 302
+    assert render.call_count == 0
     assert Invitation.objects.count() == MAX_IMPORT_ROWS
     rows = email_rows()
     assert rows.count() == MAX_IMPORT_ROWS
@@ -232,3 +239,34 @@ def test_imported_invitations_flow_from_the_outbox_once_the_commit_hands_them_on
         client.post(url, {"file": _csv(30)})
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"p{n}@example.org" for n in range(30))
     assert set(email_rows().values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_an_invitation_withdrawn_before_its_email_went_is_not_sent(programme, coordinator):
+    with transaction.atomic():
+        issued = invitation_create(
+            programme=programme, email="priya.shah@example.org", role="mentor",
+            invited_by=coordinator,
+        )  # fmt: skip
+    invitation_revoke(invitation=issued.invitation)
+    services.notifications_dispatch()
+    assert mail.outbox == []
+    [row] = email_rows()
+    assert row.status == Status.CANCELLED and row.message is None
+
+
+def test_an_invitation_row_keeps_its_link_encrypted_and_is_titled_once_sent(programme, coordinator):
+    with transaction.atomic():
+        issued = invitation_create(
+            programme=programme, email="priya.shah@example.org", role="mentor",
+            invited_by=coordinator,
+        )  # fmt: skip
+    [row] = email_rows()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT message FROM notifications_notification WHERE id = %s", [row.pk])
+        assert issued.token not in cursor.fetchone()[0]
+    services.notifications_dispatch()
+    [sent] = mail.outbox
+    assert issued.token in sent.body
+    row.refresh_from_db()
+    assert row.status == Status.SENT
+    assert row.title and row.title in sent.subject
