@@ -311,6 +311,9 @@ if PRODUCTION and not DEFAULT_FROM_EMAIL:
     )
 DEFAULT_FROM_EMAIL = DEFAULT_FROM_EMAIL or f"{SITE_NAME} <noreply@example.org>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every email's Reply-To, so a reply reaches a person: a programme's contact address when
+# the email is about a programme and it has one, otherwise this (default SUPPORT_EMAIL).
+REPLY_TO_EMAIL = env.str("REPLY_TO_EMAIL", default="") or SUPPORT_EMAIL
 
 # Celery: Redis when REDIS_URL is set, otherwise an embedded file-system broker.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"

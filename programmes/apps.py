@@ -9,8 +9,12 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from mentoring.accounts import session_policy
+        from mentoring.notifications import registry
 
         from . import reminders, selectors
+        from .services.invitations import invitation_email_render
 
         reminders.register()
         session_policy.register_privileged_check(selectors.holds_privileged_role)
+        # Invitations are rendered by the worker as they are sent (imports return at once).
+        registry.register_email_renderer("invitation", invitation_email_render)

@@ -115,6 +115,14 @@ class Programme(models.Model):
     coordinators_require_mfa = models.BooleanField(
         "coordinators must use two-factor authentication", default=True
     )
+    contact_email = models.EmailField(
+        "contact address",
+        blank=True,
+        help_text=(
+            "Replies to the programme's emails go here: an address the coordinators read. "
+            "Leave empty to send replies to the site's support address."
+        ),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -37,6 +37,32 @@ def _fast_hashing_and_outbox(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
+# --- Email outbox: hand-offs outside the application's own transactions ---------------
+@pytest.fixture(autouse=True)
+def _outbox_hand_off_as_in_autocommit(monkeypatch):
+    """Hand queued emails to the (inline) worker at once when no transaction of the
+    application is open, as production's autocommit does (allauth's views, for one).
+
+    Each test runs inside a transaction that never commits, so without this an email
+    written outside any `transaction.atomic()` of the code under test would never leave
+    the outbox. Inside the code's own transactions nothing changes: the hand-off waits
+    for the commit (use `django_capture_on_commit_callbacks(execute=True)`).
+    """
+    from types import SimpleNamespace
+
+    from django.db import transaction
+
+    from mentoring.notifications import emails
+
+    def on_commit(func, using=None, robust=False):
+        blocks = transaction.get_connection(using).atomic_blocks
+        if all(getattr(block, "_from_testcase", False) for block in blocks):
+            return func()
+        return transaction.on_commit(func, using=using, robust=robust)
+
+    monkeypatch.setattr(emails, "transaction", SimpleNamespace(on_commit=on_commit))
+
+
 @pytest.fixture
 def programme(db):
     return ProgrammeFactory(name="Yorkshire Consultant Mentoring", slug="yorkshire")

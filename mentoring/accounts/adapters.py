@@ -100,6 +100,23 @@ class AccountAdapter(DefaultAccountAdapter):
             self._sign_in_attempt.succeeded()
         return user
 
+    def send_mail(self, template_prefix, email, context) -> None:
+        """Put allauth's messages (confirmations, resets, security notices) in the outbox.
+
+        The row is written now and the worker sends it, so a mail outage never fails a
+        sign-up or a password reset; these are sent whatever the person's reminder choices.
+        """
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from mentoring.notifications.emails import email_queue
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        msg = self.render_mail(template_prefix, email, ctx)
+        email_queue(msg, name=template_prefix, recipient=context.get("user"))
+
     def save_user(self, request, user, form, commit=True):
         # The full name is set before the first save, so no account exists without one.
         user = super().save_user(request, user, form, commit=False)

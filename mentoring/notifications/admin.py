@@ -11,7 +11,7 @@ class NotificationAdmin(admin.ModelAdmin):
     """Staff maintenance: see what is waiting, what failed, and send dead ones again.
 
     Shows only the title and link the person sees in the app: reminders never hold
-    confidential text.
+    confidential text, and a waiting email's rendered message is not shown.
     """
 
     list_display = ("kind", "recipient", "due_at", "status", "attempts", "sent_at")
@@ -20,7 +20,9 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "due_at"
     ordering = ("-due_at",)
     list_select_related = ("recipient",)
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    # Never the rendered message of a waiting email: it may hold someone's sign-in link.
+    exclude = ["message"]
+    readonly_fields = [f.name for f in Notification._meta.fields if f.name != "message"]
     actions = ["retry"]
 
     def has_add_permission(self, request) -> bool:

@@ -1,23 +1,41 @@
 """Sending email: every message has a plain-text and an HTML part.
 
 Templates come in threes: `templates/emails/<name>_subject.txt`, `_body.txt` and
-`_body.html`. Sends are queued with `transaction.on_commit`, so a rolled-back
-change never emails anyone.
+`_body.html`. No request talks to a mail server: a message is rendered and written to
+the outbox (a due-now row, "email:<name>") in the transaction of the change it tells
+about, so a rolled-back change never emails anyone; once it commits a task is handed
+the new rows, and the dispatcher's minute sweep picks up anything that task missed.
+Delivery retries, backs off and dead-letters like every reminder (services.py).
 """
 
 from __future__ import annotations
 
+import base64
+import json
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.utils import make_msgid
+from functools import partial
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
+
+from . import registry
+
+log = logging.getLogger(__name__)
+
+# The kind of an outbox row that carries a rendered transactional email.
+EMAIL_KIND_PREFIX = "email:"
+# How many rows one hand-off task claims (a 2,000-row invitation import makes four).
+HANDOFF_CHUNK = 500
 
 
 def html_from_text(text: str, *, subject: str = "") -> str:
@@ -62,15 +80,21 @@ def build_email(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(to),
         headers=headers or {},
+        reply_to=[reply_to_for(ctx.get("programme"))],
     )
     msg.attach_alternative(html, "text/html")
     return msg
 
 
+def reply_to_for(programme=None) -> str:
+    """Where a reply reaches a person: the programme's contact address, else the site's."""
+    return getattr(programme, "contact_email", "") or settings.REPLY_TO_EMAIL
+
+
 def send_email(
     name: str, *, to: Iterable[str], context: dict, in_app_for=None
 ) -> EmailMultiAlternatives:
-    """Render now, send once the surrounding transaction commits; returns the message.
+    """Render now and put it in the outbox; it goes once the transaction commits.
 
     With `in_app_for` (the one person it is addressed to), the event also appears in their
     notifications list, linking to `context["url"]`, written in the same transaction.
@@ -78,8 +102,165 @@ def send_email(
     msg = build_email(name, to=to, context=context)
     if in_app_for is not None:
         event_record(name=name, recipient=in_app_for, title=msg.subject, url=context.get("url", ""))
-    transaction.on_commit(lambda: msg.send(fail_silently=False))
+    email_queue(msg, name=name, recipient=in_app_for)
     return msg
+
+
+# --- The outbox of transactional emails ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One rendered message for the outbox, and the account it is for (None: an address)."""
+
+    message: EmailMessage
+    name: str
+    recipient: object = None
+
+
+def email_queue(message: EmailMessage, *, name: str, recipient=None) -> int:
+    """Write one rendered message to the outbox; returns the row's id."""
+    return emails_queue([Outgoing(message, name, recipient)])[0]
+
+
+def emails_queue(outgoing: Iterable[Outgoing]) -> list[int]:
+    """Write rendered messages to the outbox in one statement per 500, due now.
+
+    Call it inside the transaction of the change the messages tell about. After the
+    commit a task is handed the new rows (a publish bounded by the broker's short
+    timeout); if that fails, the dispatcher's sweep sends them within a minute.
+    """
+    prefix = f"[{settings.SITE_NAME}] "
+    return _write(
+        (o.name, o.recipient, o.message.subject.removeprefix(prefix), message_dump(o.message))
+        for o in outgoing
+    )
+
+
+@dataclass(frozen=True)
+class Later:
+    """An email the worker renders when it sends it: `render(data)` registered as `name`.
+
+    For large batches (an invitation import): the request writes small rows and returns.
+    `data` is stored encrypted, so it may carry a link's token.
+    """
+
+    name: str
+    data: dict
+    recipient: object = None
+
+
+def emails_queue_later(items: Iterable[Later]) -> list[int]:
+    """Write emails to be rendered by the worker, like `emails_queue` otherwise."""
+    return _write(
+        (i.name, i.recipient, "", json.dumps({"later": {"name": i.name, "data": i.data}}))
+        for i in items
+    )
+
+
+def _write(rows: Iterable[tuple[str, object, str, str]]) -> list[int]:
+    from .models import Notification
+
+    now = timezone.now()
+    created = Notification.objects.bulk_create(
+        (
+            Notification(
+                kind=f"{EMAIL_KIND_PREFIX}{name.rsplit('/', 1)[-1]}"[:60],
+                subject_key=f"email:{uuid.uuid4().hex}",
+                recipient=recipient if getattr(recipient, "pk", None) else None,
+                due_at=now,
+                title=title[:200],
+                message=message,
+            )
+            for name, recipient, title, message in rows
+        ),
+        batch_size=HANDOFF_CHUNK,
+    )
+    ids = [row.pk for row in created]
+    if ids:
+        transaction.on_commit(partial(_hand_off, ids), robust=True)
+    return ids
+
+
+def _hand_off(ids: list[int]) -> None:
+    """Ask a worker to send these rows now (with no worker, the dispatcher sweep will)."""
+    from .tasks import send_now
+
+    try:
+        for start in range(0, len(ids), HANDOFF_CHUNK):
+            send_now.apply_async(args=[ids[start : start + HANDOFF_CHUNK]], retry=False)
+    except Exception:  # the broker is down: the rows wait for the dispatcher
+        log.warning("could not hand %s email(s) to the broker; the sweep will", len(ids))
+
+
+def message_dump(message: EmailMessage) -> str:
+    """A rendered message as JSON, every header a reply or a calendar needs included.
+
+    The Message-ID is fixed now, so a retried delivery is recognisably the same message.
+    """
+    headers = dict(message.extra_headers)
+    if not any(k.lower() == "message-id" for k in headers):
+        # The site's host, not the machine's name: looking that up can stall a request.
+        headers["Message-ID"] = make_msgid(domain=urlsplit(settings.SITE_URL).hostname)
+    attachments = []
+    for attachment in message.attachments:
+        filename, content, mimetype = attachment
+        if isinstance(content, bytes):
+            attachments.append([filename, base64.b64encode(content).decode(), mimetype, "b64"])
+        else:
+            attachments.append([filename, content, mimetype, ""])
+    return json.dumps(
+        {
+            "subject": message.subject,
+            "body": message.body,
+            "from": message.from_email or settings.DEFAULT_FROM_EMAIL,
+            "to": list(message.to),
+            "cc": list(message.cc),
+            "bcc": list(message.bcc),
+            "reply_to": list(message.reply_to) or [reply_to_for()],
+            "headers": headers,
+            "alternatives": [list(a) for a in getattr(message, "alternatives", [])],
+            "attachments": attachments,
+        }
+    )
+
+
+def message_for(data: str) -> EmailMessage | None:
+    """The message a row carries, rendering it now if it was queued to render later.
+
+    None when its renderer finds it no longer needed; raises if no renderer is known.
+    """
+    raw = json.loads(data)
+    if "later" not in raw:
+        return message_load(data)
+    name = raw["later"]["name"]
+    render = registry.email_renderer(name)
+    if render is None:
+        raise LookupError(f"no email renderer is registered as {name!r}")
+    message = render(raw["later"]["data"])
+    if message is not None and not message.reply_to:
+        message.reply_to = [reply_to_for()]
+    return message
+
+
+def message_load(data: str) -> EmailMultiAlternatives:
+    """The message `message_dump` wrote, ready to send."""
+    raw = json.loads(data)
+    message = EmailMultiAlternatives(
+        subject=raw["subject"],
+        body=raw["body"],
+        from_email=raw["from"],
+        to=raw["to"],
+        cc=raw["cc"],
+        bcc=raw["bcc"],
+        reply_to=raw["reply_to"],
+        headers=raw["headers"],
+    )
+    for content, mimetype in raw["alternatives"]:
+        message.attach_alternative(content, mimetype)
+    for filename, content, mimetype, encoding in raw["attachments"]:
+        message.attach(filename, base64.b64decode(content) if encoding else content, mimetype)
+    return message
 
 
 @dataclass(frozen=True)

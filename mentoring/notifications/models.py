@@ -5,6 +5,10 @@ written in the same transaction as the change that makes it due (or by the sweep
 finds it due), and the dispatcher claims due rows with a lease before a short task
 sends each one. The unique key (kind, subject, recipient, occurrence) is what makes a
 re-run, a retried task or a second beat harmless.
+
+Transactional emails (a request, a booking, a decision, an invitation, allauth's
+messages) are rows here too: kind "email:<name>", due at once, carrying the message
+already rendered (encrypted: it may hold a sign-in or invitation link) until it is sent.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from mentoring.fields import EncryptedTextField
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -39,8 +45,14 @@ class Notification(models.Model):
     kind = models.CharField(max_length=60)
     # "<app_label>.<model>:<pk>", e.g. "mentoring_sessions.meeting:12": what it is about.
     subject_key = models.CharField(max_length=80)
+    # Empty for an email to an address with no account behind it (an invitation, allauth's
+    # "no account with this address", the goodbye sent to a closed account's old address).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
     # Which time this is, for a subject that is reminded of more than once
     # ("24h", "1h", a date, an ISO week).
@@ -58,6 +70,9 @@ class Notification(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A transactional email's rendered message (JSON: addresses, subject, parts,
+    # attachments), emptied once it is sent so no copy of a link outlives its delivery.
+    message = EncryptedTextField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = NotificationQuerySet.as_manager()

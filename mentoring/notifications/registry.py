@@ -74,6 +74,10 @@ class Sweep:
 
 _KINDS: dict[str, Kind] = {}
 _SWEEPS: dict[str, Sweep] = {}
+# Emails written to the outbox before they are rendered (a 2,000-row invitation import
+# returns at once; the worker renders each): name -> render(data), which returns the
+# message, or None when it is no longer needed (the invitation was withdrawn meanwhile).
+_EMAIL_RENDERERS: dict[str, Callable[[dict], Any]] = {}
 # Callables (user) -> set of audiences ("mentor", "coordinator"...) the person belongs to,
 # registered by the app that knows roles, so the settings page shows only what applies.
 _AUDIENCE_PROVIDERS: list[Callable[[Any], set[str]]] = []
@@ -93,6 +97,17 @@ def register_audience_provider(provider: Callable[[Any], set[str]]) -> None:
 
 def audience_providers() -> list[Callable[[Any], set[str]]]:
     return list(_AUDIENCE_PROVIDERS)
+
+
+def register_email_renderer(name: str, render: Callable[[dict], Any]) -> None:
+    existing = _EMAIL_RENDERERS.get(name)
+    if existing is not None and existing != render:
+        raise ValueError(f"the email renderer {name!r} is registered twice")
+    _EMAIL_RENDERERS[name] = render
+
+
+def email_renderer(name: str) -> Callable[[dict], Any] | None:
+    return _EMAIL_RENDERERS.get(name)
 
 
 def register_sweep(sweep: Sweep) -> None:

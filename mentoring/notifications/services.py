@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import registry
-from .emails import build_email
+from .emails import EMAIL_KIND_PREFIX, build_email, message_for
 from .models import Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
@@ -115,9 +115,12 @@ def _lease() -> dt.timedelta:
 
 
 def notifications_claim(
-    *, now: dt.datetime | None = None, limit: int = 200, kinds: Iterable[str] | None = None
-) -> tuple[str, list[int]]:
+    *, now: dt.datetime | None = None, limit: int = 200, kinds: Iterable[str] | None = None,
+    ids: Iterable[int] | None = None,
+) -> tuple[str, list[int]]:  # fmt: skip
     """Lease up to `limit` due rows (and rows whose lease ran out) to one new token.
+
+    With `ids`, only those rows (the emails a request has just written).
 
     `skip_locked` lets two dispatchers run at once: each takes rows the other has not
     locked, and the lease keeps a row from being claimed again while it is being sent.
@@ -128,6 +131,8 @@ def notifications_claim(
     rows = Notification.objects.filter(due)
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
     with transaction.atomic():
         ids = list(
             rows.select_for_update(skip_locked=True)
@@ -150,21 +155,25 @@ def _enqueue(notification_id: int, token: str) -> None:
 def notifications_dispatch(
     *, now: dt.datetime | None = None, enqueue: Callable[[int, str], None] | None = None,
     kinds: Iterable[str] | None = None, chunk: int = 200, max_rows: int = 5000,
+    ids: Iterable[int] | None = None,
 ) -> int:  # fmt: skip
     """Claim due rows in chunks and hand each to a delivery task; returns how many.
+
+    With `ids`, only those rows: the hand-off of the emails a change has just written.
 
     If the broker is unreachable the rows stay leased; when the lease runs out the next
     dispatch claims them again, so nothing is lost while Redis is down or flushed.
     """
     enqueue = enqueue or _enqueue
     kinds = list(kinds) if kinds is not None else None
+    only = list(ids) if ids is not None else None
     handed = 0
     while handed < max_rows:
-        token, ids = notifications_claim(now=now, limit=chunk, kinds=kinds)
-        if not ids:
+        token, claimed = notifications_claim(now=now, limit=chunk, kinds=kinds, ids=only)
+        if not claimed:
             break
         try:
-            for pk in ids:
+            for pk in claimed:
                 enqueue(pk, token)
                 handed += 1
         except Exception:  # the broker is down: leases will run out and rows be reclaimed
@@ -238,13 +247,15 @@ def notification_deliver(
     if n.attempts > settings.NOTIFICATIONS_MAX_ATTEMPTS:
         _finish(n, token, status=Status.DEAD, last_error="too many attempts")
         return "dead"
+    if n.recipient_id is not None and not n.recipient.is_active:
+        _finish(n, token, status=Status.CANCELLED, message=None)
+        return "cancelled"
+    if n.kind.startswith(EMAIL_KIND_PREFIX):
+        return _send_rendered(n, token, now)
     kind = registry.kind(n.kind)
     if kind is None:
         _finish(n, token, status=Status.DEAD, last_error=f"unknown kind {n.kind!r}")
         return "dead"
-    if not n.recipient.is_active:
-        _finish(n, token, status=Status.CANCELLED)
-        return "cancelled"
     try:
         outcome = kind.render(n)
     except Exception as exc:  # a bug in one kind must not stop the others
@@ -289,6 +300,36 @@ def _send(n: Notification, token: str, kind: registry.Kind, message: registry.Me
         _after_send(n, kind, now)
     else:  # the documented window: another claim may send it too
         log.warning("reminder %s was sent but its lease had been taken over", n.pk)
+    return "sent"
+
+
+def _send_rendered(n: Notification, token: str, now: dt.datetime) -> str:
+    """A transactional email: sent as rendered, whatever the person's reminder choices.
+
+    It tells of something that just happened to them or carries a link they are waiting
+    for (a sign-in, a reset, an invitation, a calendar invitation), so neither the digest,
+    "no email" nor quiet hours apply (README, "Reminders").
+    """
+    if not n.message:
+        _finish(n, token, status=Status.DEAD, last_error="the rendered message is missing")
+        return "dead"
+    try:
+        message = message_for(n.message)
+    except Exception as exc:  # a bug in one renderer must not stop the others
+        log.exception("rendering email %s failed", n.pk)
+        return _retry_or_die(n, token, f"render: {exc!r}", now)
+    if message is None:
+        _finish(n, token, status=Status.CANCELLED, message=None)
+        return "cancelled"
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:
+        log.warning("sending email %s failed: %r", n.pk, exc)
+        return _retry_or_die(n, token, f"send: {exc!r}", now)
+    title = message.subject.removeprefix(f"[{settings.SITE_NAME}] ")[:200]
+    # The same window as for reminders: the message has gone; a crash here resends it.
+    if not _finish(n, token, status=Status.SENT, sent_at=timezone.now(), message=None, title=title):
+        log.warning("email %s was sent but its lease had been taken over", n.pk)
     return "sent"
 
 

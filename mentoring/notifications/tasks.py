@@ -37,6 +37,16 @@ def dispatch() -> int:
 
 
 @shared_task(acks_late=True)
+def send_now(notification_ids: list[int]) -> int:
+    """Claim the emails a change has just written and hand each to `deliver`.
+
+    Published once the change commits; rows it cannot claim (already taken by the
+    dispatcher, or sent) are left alone, so a duplicate publish sends nothing twice.
+    """
+    return services.notifications_dispatch(ids=notification_ids)
+
+
+@shared_task(acks_late=True)
 def run_sweeps() -> dict[str, int]:
     """Write rows for the reminders the periodic sweeps find due, then dispatch them."""
     done = services.sweeps_run()

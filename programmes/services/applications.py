@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from mentoring.accounts.models import User
 from mentoring.accounts.services import profile_update
-from mentoring.notifications.emails import Event, events_record, send_email
+from mentoring.notifications.emails import (
+    Event,
+    Outgoing,
+    build_email,
+    emails_queue,
+    events_record,
+    send_email,
+)
 
 from ..errors import ProgrammeError
 from ..models import Application, ApplicationQuestion, Membership, Programme
@@ -235,13 +242,14 @@ def _decide(application: Application, *, status: str, by: User, message: str) ->
     application.save(update_fields=["status", "decided_at", "decided_by", "decision_message"])
 
 
-def _email_decision(
-    application: Application, programme: Programme, by: User, *, in_app: bool = True
-) -> Event:
+def _decision_email(
+    application: Application, programme: Programme, by: User
+) -> tuple[Outgoing, Event]:
+    """The decision's email for the outbox, and its entry in the applicant's list."""
     approved = application.status == Application.Status.APPROVED
     name = "application_approved" if approved else "application_declined"
     url = _site_url("programmes:detail", slug=programme.slug)
-    msg = send_email(
+    msg = build_email(
         name,
         to=[application.applicant.email],
         context={
@@ -254,9 +262,17 @@ def _email_decision(
             "url": url,
             "programmes_url": _site_url("programmes:list"),
         },
-        in_app_for=application.applicant if in_app else None,
     )
-    return Event(name, application.applicant, msg.subject, url)
+    return Outgoing(msg, name, application.applicant), Event(
+        name, application.applicant, msg.subject, url
+    )
+
+
+def _email_decisions(applications: Iterable[Application], programme: Programme, by: User) -> None:
+    """One statement for the emails and one for the notifications, however many there are."""
+    pairs = [_decision_email(a, programme, by) for a in applications]
+    emails_queue(outgoing for outgoing, _ in pairs)
+    events_record(event for _, event in pairs)
 
 
 @transaction.atomic
@@ -269,7 +285,7 @@ def application_approve(*, application: Application, by: User, message: str = ""
     )
     if not already.exists():  # an invitation may have made them a member meanwhile
         _membership_for(locked, locked.programme).save()
-    _email_decision(locked, locked.programme, by)
+    _email_decisions([locked], locked.programme, by)
     return locked
 
 
@@ -278,7 +294,7 @@ def application_decline(*, application: Application, by: User, message: str = ""
     """Decline a submitted application, kindly, with an optional message."""
     locked = _lock_submitted(application, by=by)
     _decide(locked, status=Application.Status.DECLINED, by=by, message=message)
-    _email_decision(locked, locked.programme, by)
+    _email_decisions([locked], locked.programme, by)
     return locked
 
 
@@ -329,6 +345,5 @@ def applications_approve_bulk(
         application.status = Application.Status.APPROVED
         application.decided_at, application.decided_by = now, by
         application.decision_message = message
-    # One statement for everyone's notifications list, however many were approved.
-    events_record([_email_decision(a, programme, by, in_app=False) for a in applications])
+    _email_decisions(applications, programme, by)
     return len(applications)

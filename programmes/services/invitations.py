@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -27,7 +26,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.notifications.emails import build_email
+from mentoring.notifications.emails import Later, build_email, emails_queue_later
 
 from ..errors import ProgrammeError
 from ..models import Application, Invitation, Membership, Programme
@@ -173,10 +172,29 @@ def _email_for(invitation: Invitation, token: str):
     )
 
 
-def _send_on_commit(messages: list) -> None:
-    """Send after commit over one connection: a large import opens it once, not per email."""
-    if messages:
-        transaction.on_commit(lambda: get_connection().send_messages(messages))
+def _queue_emails(issued: Iterable[tuple[Invitation, str]]) -> None:
+    """Put the invitations' emails in the outbox, to be rendered and sent by the worker.
+
+    Each row holds only the invitation's id and its link's token (encrypted), so a
+    2,000-row import writes its rows in a few statements and returns at once; a mail
+    outage delays the emails instead of failing the import.
+    """
+    emails_queue_later(
+        Later("invitation", {"invitation": invitation.pk, "token": token})
+        for invitation, token in issued
+    )
+
+
+def invitation_email_render(data: dict):
+    """The invitation's email as it is sent; None if it was withdrawn or used meanwhile."""
+    invitation = (
+        Invitation.objects.select_related("programme", "invited_by")
+        .filter(pk=data["invitation"])
+        .first()
+    )
+    if invitation is None or invitation.state != "pending":
+        return None
+    return _email_for(invitation, data["token"])
 
 
 def _revoke_pending(*, programme: Programme, role: str, emails: Iterable[str], now) -> int:
@@ -239,7 +257,7 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    _send_on_commit([_email_for(invitation, token)])
+    _queue_emails([(invitation, token)])
     return IssuedInvitation(invitation=invitation, token=token, replaced_earlier=bool(replaced))
 
 
@@ -554,5 +572,5 @@ def invitations_import_csv(*, programme: Programme, file, invited_by) -> list[In
         for r in rows
     ]
     invitations = Invitation.objects.bulk_create([invitation for invitation, _ in issued])
-    _send_on_commit([_email_for(invitation, token) for invitation, token in issued])
+    _queue_emails(issued)
     return invitations

@@ -47,6 +47,7 @@ PROGRAMME_FIELDS = (
     "meeting_length_minutes",
     "default_note_framework",
     "coordinators_require_mfa",
+    "contact_email",
 )
 
 

@@ -8,7 +8,6 @@ on PostgreSQL an exclusion constraint is the last line of defence.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,7 +18,7 @@ from django.utils.formats import date_format
 
 from matching.models import Mentorship
 from mentoring.accounts.models import User
-from mentoring.notifications.emails import build_email, event_record
+from mentoring.notifications.emails import Outgoing, build_email, emails_queue, event_record
 from mentoring.vocabulary import MeetingMode
 
 from ..errors import MeetingError
@@ -149,7 +148,7 @@ def meeting_propose(
     ends_at = starts_at + _length(mentorship)
     _check_time(mentorship, starts_at, ends_at)
     meeting = _save(_new_meeting(mentorship, by, starts_at, mode, Status.PROPOSED))
-    _notify(meeting, "meeting_proposed", by=by, to_other_only=True)
+    _notify(meeting, "meeting_proposed", by=by, to_other_only=True, invitation=False)
     return meeting
 
 
@@ -192,6 +191,13 @@ def meeting_reschedule(*, meeting: Meeting, by: User, starts_at: dt.datetime) ->
     _check_time(meeting.mentorship, starts_at, ends_at, exclude=meeting)
     meeting.starts_at, meeting.ends_at = starts_at, ends_at
     meeting.sequence += 1
+    if meeting.status == Status.PROPOSED:
+        # A proposal moved is a new proposal: the other person answers it, and as no
+        # calendar holds it yet, it carries no invitation.
+        meeting.proposed_by = by
+        _save(meeting)
+        _notify(meeting, "meeting_proposed", by=by, to_other_only=True, invitation=False)
+        return meeting
     _save(meeting)
     # The rows of the old time stay and cancel themselves at their re-check.
     meeting_reminders_schedule(meeting=meeting)
@@ -200,13 +206,16 @@ def meeting_reschedule(*, meeting: Meeting, by: User, starts_at: dt.datetime) ->
 
 
 def _cancel(meeting: Meeting, by: User, reason: str) -> Meeting:
+    # Only a booked meeting is in a calendar; a proposal declined or withdrawn is news
+    # for the other person only, with no CANCEL for an event no calendar holds.
+    booked = meeting.status == Status.CONFIRMED
     meeting.status = Status.CANCELLED
     meeting.cancelled_by = by
     meeting.cancel_reason = reason[:300]
     meeting.sequence += 1
     meeting.save()
     meeting_reminders_cancel(meeting=meeting)
-    _notify(meeting, "meeting_cancelled", by=by)
+    _notify(meeting, "meeting_cancelled", by=by, to_other_only=not booked, invitation=booked)
     return meeting
 
 
@@ -258,16 +267,24 @@ def meeting_when(meeting: Meeting, person: User) -> str:
     )
 
 
-def _notify(meeting: Meeting, name: str, *, by: User, to_other_only: bool = False) -> None:
-    # A proposal carries no invitation until it is accepted.
-    """Email each person (in their own time zone) with the calendar invitation attached."""
+def _notify(
+    meeting: Meeting, name: str, *, by: User, to_other_only: bool = False,
+    invitation: bool = True,
+) -> None:  # fmt: skip
+    """Email each person (in their own time zone), through the outbox.
+
+    With `invitation`, the calendar invitation (.ics) is attached: METHOD:REQUEST for a
+    booked or moved meeting, METHOD:CANCEL for a cancelled one. Only a meeting that was
+    booked is in anyone's calendar, so a proposal never carries one, not even to cancel it.
+    """
     mentor, mentee = meeting.mentorship.mentor, meeting.mentorship.mentee
-    invitation = meeting_invitation(meeting)
     method = "CANCEL" if meeting.status == Status.CANCELLED else "REQUEST"
+    ics = meeting_invitation(meeting) if invitation else None
     url = settings.SITE_URL + reverse("meetings:meeting_detail", kwargs={"pk": meeting.pk})
     people = [mentor, mentee]
     if to_other_only:
         people = [p for p in people if p.pk != by.pk]
+    outgoing = []
     for person in people:
         other = mentee if person.pk == mentor.pk else mentor
         msg = build_email(
@@ -279,13 +296,17 @@ def _notify(meeting: Meeting, name: str, *, by: User, to_other_only: bool = Fals
                 "by": by,
                 "by_me": by.pk == person.pk,
                 "meeting": meeting,
+                "programme": meeting.mentorship.programme,
                 "when": meeting_when(meeting, person),
                 "mode": meeting.get_mode_display(),
                 "meeting_url": url,
+                "invitation": ics is not None,
             },
         )
-        if not to_other_only:
-            msg.attach("meeting.ics", invitation, f"text/calendar; method={method}; charset=UTF-8")
+        if ics is not None:
+            # The charset comes from the part itself; naming it here too would repeat it.
+            msg.attach("meeting.ics", ics, f"text/calendar; method={method}")
         if person.pk != by.pk:  # the one who acted needs no notification of it
             event_record(name=name, recipient=person, title=msg.subject, url=url)
-        transaction.on_commit(partial(msg.send, fail_silently=False))
+        outgoing.append(Outgoing(msg, name, person))
+    emails_queue(outgoing)

@@ -21,6 +21,7 @@ from ..selectors import meeting_for, my_meetings, slots_for, zone_of
 from ..services import booking as service
 
 PER_PAGE = 25
+ANSWERS = ("accept", "decline")
 Status = Meeting.Status
 
 
@@ -208,7 +209,12 @@ def meeting_cancel(request, pk: int):
 @require_POST
 def meeting_respond(request, pk: int):
     meeting = _own_meeting(request, pk)
-    accept = request.POST.get("answer") == "accept"
+    answer = request.POST.get("answer")
+    if answer not in ANSWERS:
+        # Only an explicit answer changes anything: a stray or empty post declines nothing.
+        messages.error(request, "Choose whether to accept or decline the proposed time.")
+        return _render_detail(request, meeting, status=400)
+    accept = answer == "accept"
     try:
         service.meeting_respond(meeting=meeting, by=request.user, accept=accept)
     except MeetingError as error:

@@ -45,7 +45,7 @@ def test_an_email_has_a_plain_text_and_an_html_part(settings):
 
 
 def test_an_email_is_sent_only_when_the_transaction_commits(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
         send_email("greeting", to=["maya@example.org"], context={"name": "Maya"})
     assert mail.outbox == []
     for callback in callbacks:

@@ -218,10 +218,11 @@ def test_with_redis_stopped_bookings_succeed_and_their_reminders_go_once_it_is_b
     print(f"with Redis stopped: {report}")
     assert len(report["meetings"]) == 50
     assert Meeting.objects.filter(pk__in=report["meetings"], status="confirmed").count() == 50
-    # The booking emails went (they never touch the broker); no reminder could be handed over.
-    booked = [m for m in mail.messages(mail_dir) if "Meeting booked" in m["subject"]]
-    assert len(booked) == 100 and reminders.reminder_ids(booked) == []
+    # The booking emails wait in the outbox with the reminders: nothing could be handed over.
+    assert _booked(mail_dir) == []
     assert report["dispatched"] == 0
+    emails = list(Notification.objects.filter(kind="email:meeting_booked").values_list("pk"))
+    assert len(emails) == 100
     ids = list(
         Notification.objects.filter(kind=reminders.KIND).order_by("pk").values_list("pk", flat=True)
     )
@@ -235,7 +236,24 @@ def test_with_redis_stopped_bookings_succeed_and_their_reminders_go_once_it_is_b
         launch("worker", worker_command("w1"))
         launch("beat", beat_command(logs / "beat-schedule"))
         _delivered_once(ids, mail_dir, logs)
+        _wait(lambda: len(_booked(mail_dir)) >= 100, "the booking emails", logs)
+        time.sleep(SETTLE)
     print(f"100 reminders delivered {time.monotonic() - back - SETTLE:.1f}s after Redis was back")
+    booked = _booked(mail_dir)
+    assert collections.Counter(m["to"][0] for m in booked) == {
+        pair.mentor.email: 50,
+        pair.mentee.email: 50,
+    }
+    assert not Notification.objects.filter(kind="email:meeting_booked").exclude(status="sent")
+
+
+def _booked(mail_dir: Path) -> list[dict]:
+    """The booking emails (the test reminders use the same template but name their row)."""
+    return [
+        m
+        for m in mail.messages(mail_dir)
+        if "Meeting booked" in m["subject"] and not reminders.reminder_ids([m])
+    ]
 
 
 def test_after_a_flushall_the_lost_tasks_are_rebuilt_from_postgresql(

@@ -97,3 +97,35 @@ def test_the_invitation_carries_no_agenda_text(pair, mentee):
     )
     agenda_item_add(meeting=meeting, by=mentee, text="Private worry about my rota")
     assert b"Private worry" not in meeting_invitation(meeting)
+
+
+def test_the_invitation_part_names_its_charset_once(
+    pair, mentor, mentee, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_book(mentorship=pair, by=mentee, starts_at=london(2026, 10, 19, 9, 0), mode="video")
+    assert len(mailoutbox) == 2
+    for msg in mailoutbox:
+        [part] = [p for p in msg.message().walk() if p.get_content_type() == "text/calendar"]
+        content_type = part["Content-Type"]
+        assert content_type.lower().count("charset") == 1, content_type
+        assert part.get_param("method") == "REQUEST"
+        assert part.get_content_charset() == "utf-8"
+        assert part.get_filename() == "meeting.ics"
+        calendar, event = _event(part.get_payload(decode=True))
+        assert calendar["METHOD"] == "REQUEST"
+        assert event["SEQUENCE"] == 0
+
+
+def test_a_proposal_carries_no_invitation_until_it_is_accepted(
+    pair, mentor, mentee, mailoutbox, django_capture_on_commit_callbacks
+):
+    from sessions.services.booking import meeting_propose
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = meeting_propose(
+            mentorship=pair, by=mentor, starts_at=london(2026, 10, 22, 17, 0), mode="phone"
+        )
+        meeting_reschedule(meeting=meeting, by=mentor, starts_at=london(2026, 10, 23, 17, 0))
+    assert [m.to for m in mailoutbox] == [[mentee.email], [mentee.email]]
+    assert all(m.attachments == [] for m in mailoutbox)

@@ -143,8 +143,11 @@ def test_a_proposal_has_no_reminders_until_it_is_accepted(pair):
 
 
 def reminders():
-    """Reminder rows, not the events already told by email (shown under the bell)."""
-    return Notification.objects.exclude(kind__startswith="event:")
+    """Reminder rows, not the events already told by email (shown under the bell) nor
+    the transactional emails waiting in the same outbox."""
+    return Notification.objects.exclude(kind__startswith="event:").exclude(
+        kind__startswith="email:"
+    )
 
 
 def test_a_meeting_booked_for_today_gets_only_the_hour_before(pair):
