@@ -8,7 +8,6 @@ waiting. Once the server is back, a dispatch sends each email exactly once.
 from __future__ import annotations
 
 import socket
-import time
 from collections import Counter
 from unittest import mock
 
@@ -34,8 +33,6 @@ from .test_email_outbox import dispatch_later, mail_server_back
 
 pytestmark = pytest.mark.django_db
 Status = Notification.Status
-# Far below the 30-second SMTP timeout a request used to wait on.
-QUICK_SECONDS = 5
 NEW_PASSWORD = "a-long-and-unusual-passphrase"
 
 
@@ -120,13 +117,10 @@ def test_an_action_that_emails_answers_normally_with_the_mail_server_down(
     action, client, cast, mail_server_down, django_capture_on_commit_callbacks
 ):
     with time_machine.travel(NOW, tick=True):
-        started = time.perf_counter()
         with django_capture_on_commit_callbacks(execute=True):
             response, addressee = action(client, cast)
-        elapsed = time.perf_counter() - started
 
         assert response.status_code in (200, 302), response.content[:500]
-        assert elapsed < QUICK_SECONDS
         waiting = list(email_rows())
         assert waiting, "the action wrote its emails to the outbox"
         assert {r.status for r in waiting} == {Status.PENDING}
@@ -171,10 +165,10 @@ def test_the_request_only_writes_rows_and_hands_them_to_the_broker(
             mock.patch.object(SMTPBackend, "send_messages", side_effect=_recorder(sent)),
             time_machine.travel(NOW, tick=True),
         ):
-            started = time.perf_counter()
+            # No connection is opened in the request (sent stays empty): it cannot wait
+            # on the silent server, whose 30-second timeout a request used to sit out.
             with django_capture_on_commit_callbacks(execute=True):
                 response, _ = action(client, cast)
-            assert time.perf_counter() - started < QUICK_SECONDS
     assert response.status_code in (200, 302)
     assert sent == []
     handed = [pk for call in published for pk in call["args"][0]]
