@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.urls import reverse
 
-from mentoring.accounts import throttle
+from mentoring.accounts import security_log, throttle
 from mentoring.notifications.emails import html_from_text
 
 from .services import email_change_undo_token
@@ -91,6 +91,9 @@ class AccountAdapter(DefaultAccountAdapter):
                 request, email=credentials.get("email", "")
             )
         except throttle.SignInPaused as paused:
+            security_log.login_paused(
+                request, typed=credentials.get("email", ""), scope=paused.scope.value
+            )
             raise self.validation_error(f"sign_in_paused_{paused.scope.value}") from None
 
     def authenticate(self, request, **credentials):

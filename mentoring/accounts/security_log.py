@@ -70,19 +70,27 @@ def on_logged_out(sender, request, user, **kwargs) -> None:
     security_event("logout", request=request, user=user, reason=reason)
 
 
-def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    """Name the account that was tried, by id, never the address typed (it may be a typo
-    of someone else's, or a password typed into the wrong box)."""
-    typed = (credentials or {}).get("email") or (credentials or {}).get("username") or ""
+def _account_tried(typed: str) -> dict:
+    """The account an address typed at sign-in belongs to, by id, never the address itself
+    (it may be a typo of someone else's, or a password typed into the wrong box)."""
     address = (
         EmailAddress.objects.filter(email__iexact=typed).only("user_id").first() if typed else None
     )
+    return {
+        "user_id": address.user_id if address else None,
+        "account": "known" if address else "unknown",
+    }
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    typed = (credentials or {}).get("email") or (credentials or {}).get("username") or ""
+    security_event("login_failed", request=request, level=logging.WARNING, **_account_tried(typed))
+
+
+def login_paused(request, *, typed: str, scope: str) -> None:
+    """A sign-in refused by the throttle before the password was checked."""
     security_event(
-        "login_failed",
-        request=request,
-        user_id=address.user_id if address else None,
-        account="known" if address else "unknown",
-        level=logging.WARNING,
+        "login_paused", request=request, scope=scope, level=logging.WARNING, **_account_tried(typed)
     )
 
 

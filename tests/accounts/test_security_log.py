@@ -125,6 +125,18 @@ def test_a_failed_sign_in_for_an_unknown_address_logs_no_address(client, db, sec
     assert "whatever" not in security_log.text()
 
 
+def test_a_sign_in_refused_by_the_throttle_is_logged_without_the_address(
+    client, mentee, security_log
+):
+    for _ in range(6):
+        _sign_in(client, mentee.email, password="hunter2-wrong")
+
+    [line] = security_log("login_paused")
+    assert line["user_id"] == str(mentee.pk)
+    assert line["scope"] and line["ip"] == "127.0.0.1"
+    assert mentee.email not in security_log.text().lower()
+
+
 def test_a_sign_out_is_logged(client, mentee, security_log):
     _sign_in(client, mentee.email)
 
