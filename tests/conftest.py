@@ -61,6 +61,8 @@ def _outbox_hand_off_as_in_autocommit(monkeypatch):
         return transaction.on_commit(func, using=using, robust=robust)
 
     monkeypatch.setattr(emails, "transaction", SimpleNamespace(on_commit=on_commit))
+    # A broker failure in one test must not hold back the next test's hand-offs.
+    emails.handoff_breaker.reset()
 
 
 @pytest.fixture

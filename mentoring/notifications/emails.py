@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +37,27 @@ log = logging.getLogger(__name__)
 EMAIL_KIND_PREFIX = "email:"
 # How many rows one hand-off task claims (a 2,000-row invitation import makes four).
 HANDOFF_CHUNK = 500
+# After a failed hand-off the broker is taken to be down for this long in this process:
+# each try costs a request the broker's connection timeout, and the dispatcher sweep
+# sends the waiting rows anyway once the broker is back.
+HANDOFF_PAUSE_SECONDS = 30
+
+
+@dataclass
+class _HandOffBreaker:
+    paused_until: float = 0.0
+
+    def open(self) -> bool:
+        return time.monotonic() >= self.paused_until
+
+    def trip(self) -> None:
+        self.paused_until = time.monotonic() + HANDOFF_PAUSE_SECONDS
+
+    def reset(self) -> None:
+        self.paused_until = 0.0
+
+
+handoff_breaker = _HandOffBreaker()
 
 
 def html_from_text(text: str, *, subject: str = "") -> str:
@@ -186,10 +208,14 @@ def _hand_off(ids: list[int]) -> None:
     """Ask a worker to send these rows now (with no worker, the dispatcher sweep will)."""
     from .tasks import send_now
 
+    if not handoff_breaker.open():
+        log.info("broker recently down: %s email(s) left for the sweep", len(ids))
+        return
     try:
         for start in range(0, len(ids), HANDOFF_CHUNK):
             send_now.apply_async(args=[ids[start : start + HANDOFF_CHUNK]], retry=False)
     except Exception:  # the broker is down: the rows wait for the dispatcher
+        handoff_breaker.trip()
         log.warning("could not hand %s email(s) to the broker; the sweep will", len(ids))
 
 

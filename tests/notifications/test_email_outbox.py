@@ -151,6 +151,30 @@ def test_a_broker_that_refuses_the_hand_off_leaves_the_row_for_the_sweep(
     assert len(mail.outbox) == 1
 
 
+def test_after_a_refused_hand_off_requests_stop_trying_the_broker_for_a_while(
+    mentee, django_capture_on_commit_callbacks
+):
+    """Each try with the broker down costs a request its connection timeout."""
+    from mentoring.notifications import emails, tasks
+
+    refused = mock.Mock(side_effect=OSError("no broker"))
+    with mock.patch.object(tasks.send_now, "apply_async", refused):
+        for _ in range(3):
+            with django_capture_on_commit_callbacks(execute=True):
+                send_email("account_closed", to=[mentee.email], context={"recipient": mentee})
+        assert refused.call_count == 1
+        later = emails.time.monotonic() + emails.HANDOFF_PAUSE_SECONDS + 1
+        with (
+            mock.patch.object(emails.time, "monotonic", return_value=later),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            send_email("account_closed", to=[mentee.email], context={"recipient": mentee})
+        assert refused.call_count == 2
+    # Nothing is lost: the sweep sends every waiting row.
+    services.notifications_dispatch()
+    assert len(mail.outbox) == 4
+
+
 def test_the_hand_off_sends_only_the_rows_the_change_wrote(
     mentee, mentor, django_capture_on_commit_callbacks
 ):
