@@ -1,4 +1,4 @@
-"""The matching engine: scoring and assignment in plain Python and numpy.
+"""The matching engine: scoring and assignment in plain Python, numpy, scipy and OR-Tools.
 
 Nothing here imports Django, so it can be tested and benchmarked on its own.
 The Django side turns profiles into `Candidate`s and calls `score_pair`,
