@@ -31,7 +31,7 @@ from ..engine.scoring import same_organisation
 from ..engine.types import CRITERIA, Assignment, Candidate, Rules, Score, Weights
 from ..errors import MatchingError
 from ..models import MatchingRun, Mentorship, ProposedPair, UnmatchedMentee
-from ..selectors_runs import eligible_mentee_ids
+from ..selectors.runs import eligible_mentee_ids
 from .mentorships import matching_settings_for, mentorship_create
 from .requests import pending_requests_withdraw
 from .settings import ensure_coordinator

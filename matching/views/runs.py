@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from programmes.access import coordinator_required
 
-from .. import selectors_runs as selectors
 from ..errors import MatchingError
 from ..forms.runs import PairActionForm
 from ..models import MatchingRun, Mentorship
+from ..selectors import runs as selectors
 from ..services import runs as services
 from ..services.mentorships import matching_settings_for
 

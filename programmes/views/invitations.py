@@ -17,6 +17,7 @@ from ..access import coordinator_required
 from ..errors import ProgrammeError
 from ..forms.invitations import InvitationFilterForm, InvitationForm, InvitationUploadForm
 from ..models import Invitation
+from ..selectors.invitations import invitation_counts, invitations_for
 from ..services import invitations as services
 
 PAGE_SIZE = 25
@@ -41,9 +42,7 @@ def invitation_list(request, programme):
     if request.method == "POST":
         messages.error(request, "The invitation was not sent: check the form below.")
     filters = InvitationFilterForm(request.GET).cleaned()
-    invitations = services.invitations_for(
-        programme=programme, state=filters["state"], search=filters["q"]
-    )
+    invitations = invitations_for(programme=programme, state=filters["state"], search=filters["q"])
     page_obj = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -55,7 +54,7 @@ def invitation_list(request, programme):
             "invitations": page_obj.object_list,
             "state": filters["state"],
             "q": filters["q"],
-            "counts": services.invitation_counts(programme=programme),
+            "counts": invitation_counts(programme=programme),
             "states": services.STATES,
         },
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sessions.models import Meeting, MeetingFeedback
 from tests.wellbeing.checkin_setup import make_mentorship, make_person
-from wellbeing.services.aggregates import RatingFigures, meeting_ratings
+from wellbeing.selectors.aggregates import RatingFigures, meeting_ratings
 
 pytestmark = pytest.mark.django_db
 

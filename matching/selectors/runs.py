@@ -9,8 +9,8 @@ from django.db.models.functions import Coalesce
 
 from programmes.models import Membership, Programme
 
-from .engine.types import CRITERIA
-from .models import MatchingRun, MentorRequest, Mentorship, ProposedPair, UnmatchedMentee
+from ..engine.types import CRITERIA
+from ..models import MatchingRun, MentorRequest, Mentorship, ProposedPair, UnmatchedMentee
 
 # How pages name each criterion. "preferences" is deliberately absent: its per-criterion
 # value would hint at a mentee's private preferences, so pages show only the overall match.
