@@ -39,6 +39,9 @@ Channel = NotificationPreference.Channel
 DIGEST_KIND = "digest"
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 ALL_OPTIONAL = "*"
+DIGEST_MAX_ITEMS = 100  # in one weekly digest, oldest first; the rest wait for the next
+RETRY_FIRST_DELAY = dt.timedelta(minutes=1)  # a failed send waits 1, 2, 4, 8... minutes
+RETRY_DELAY_FACTOR = 2
 
 
 def subject_key(obj: models.Model) -> str:
@@ -203,7 +206,7 @@ def _retry_or_die(n: Notification, token: str, error: str, now: dt.datetime) -> 
         log.error("reminder %s is dead after %s attempts: %s", n.pk, n.attempts, error)
         _finish(n, token, status=Status.DEAD, last_error=error)
         return "dead"
-    backoff = dt.timedelta(minutes=2**n.attempts)
+    backoff = RETRY_FIRST_DELAY * RETRY_DELAY_FACTOR**n.attempts
     _finish(n, token, status=Status.PENDING, due_at=now + backoff, last_error=error)
     return "retry"
 
@@ -278,8 +281,8 @@ def _send(n: Notification, token: str, kind: registry.Kind, message: registry.Me
             _finish(n, token, status=Status.PENDING, due_at=morning)
             return "quiet-hours"
     email = _email(n, kind, message)
-    title = email.subject.removeprefix(f"[{settings.SITE_NAME}] ")[:200]
-    shown = {"title": title, "url": message.url[:300], "delivered_at": now}
+    url = Notification.cut_to_fit("url", message.url)
+    shown = {"title": _list_title(email.subject), "url": url, "delivered_at": now}
     if channel == Channel.OFF:
         if _finish(n, token, status=Status.MUTED, **shown):
             _after_send(n, kind, now)
@@ -326,11 +329,16 @@ def _send_rendered(n: Notification, token: str, now: dt.datetime) -> str:
     except Exception as exc:
         log.warning("sending email %s failed: %r", n.pk, exc)
         return _retry_or_die(n, token, f"send: {exc!r}", now)
-    title = message.subject.removeprefix(f"[{settings.SITE_NAME}] ")[:200]
+    title = _list_title(message.subject)
     # The same window as for reminders: the message has gone; a crash here resends it.
     if not _finish(n, token, status=Status.SENT, sent_at=timezone.now(), message=None, title=title):
         log.warning("email %s was sent but its lease had been taken over", n.pk)
     return "sent"
+
+
+def _list_title(subject: str) -> str:
+    """An email's subject as the list of notifications shows it: without the site's name."""
+    return Notification.cut_to_fit("title", subject.removeprefix(f"[{settings.SITE_NAME}] "))
 
 
 def _after_send(n: Notification, kind: registry.Kind, now: dt.datetime) -> None:
@@ -402,7 +410,7 @@ def digest_items(user_id: int) -> list[Notification]:
     return list(
         Notification.objects.filter(recipient_id=user_id, status=Status.DIGEST).order_by(
             "delivered_at", "pk"
-        )[:100]
+        )[:DIGEST_MAX_ITEMS]
     )
 
 

@@ -226,6 +226,39 @@ def test_a_failing_send_is_retried_later_then_marked_dead(mentee, settings, monk
     assert n.status == Status.DEAD
 
 
+def test_each_retry_of_a_failing_send_waits_twice_as_long(mentee, settings, monkeypatch):
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 5
+    n = _schedule(mentee)
+
+    def refuse(*args, **kwargs):
+        raise OSError("mail server refused")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    waits = []
+    for _ in range(3):
+        now = n.due_at
+        token, _ = services.notifications_claim(now=now)
+        assert services.notification_deliver(notification_id=n.pk, token=token, now=now) == "retry"
+        n.refresh_from_db()
+        waits.append(n.due_at - now)
+    assert waits == [dt.timedelta(minutes=m) for m in (2, 4, 8)]
+
+
+def test_a_digest_lists_at_most_its_limit_oldest_first(mentee):
+    for i in range(services.DIGEST_MAX_ITEMS + 1):
+        Notification.objects.create(
+            kind="test_reminder",
+            subject_key=f"test:{i}",
+            recipient=mentee,
+            due_at=LONDON_NOON,
+            status=Status.DIGEST,
+            delivered_at=LONDON_NOON + dt.timedelta(seconds=i),
+        )
+    items = services.digest_items(mentee.pk)
+    assert len(items) == services.DIGEST_MAX_ITEMS
+    assert items[0].subject_key == "test:0"
+
+
 def test_one_broken_reminder_does_not_stop_the_others(mentee, mentor, deliver_reminders):
     WHAT["outcome"] = "boom"
     _schedule(mentee)
