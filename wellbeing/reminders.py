@@ -94,9 +94,12 @@ def next_invitation_at(*, user_id: int, cadence: int, now: dt.datetime) -> dt.da
 def _schedule(*, user, due: dt.datetime) -> None:
     occurrence = _occurrence(due, user)
     services.notification_schedule(
-        kind=KIND, subject=_subject(user.pk), recipient_id=user.pk, due_at=due,
+        kind=KIND,
+        subject=_subject(user.pk),
+        recipient_id=user.pk,
+        due_at=due,
         occurrence=occurrence,
-    )  # fmt: skip
+    )
     # An invitation for the same day, cancelled when the person turned it off, comes back.
     Notification.objects.filter(
         kind=KIND,

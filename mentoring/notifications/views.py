@@ -84,6 +84,8 @@ def unsubscribe(request, token: str):
     return render(
         request,
         "notifications/unsubscribe_confirm.html",
-        {"kinds": kinds, "for_someone_else": request.user.is_authenticated
-         and request.user.pk != user_id},
-    )  # fmt: skip
+        {
+            "kinds": kinds,
+            "for_someone_else": request.user.is_authenticated and request.user.pk != user_id,
+        },
+    )

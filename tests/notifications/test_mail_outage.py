@@ -244,9 +244,11 @@ def test_imported_invitations_flow_from_the_outbox_once_the_commit_hands_them_on
 def test_an_invitation_withdrawn_before_its_email_went_is_not_sent(programme, coordinator):
     with transaction.atomic():
         issued = invitation_create(
-            programme=programme, email="priya.shah@example.org", role="mentor",
+            programme=programme,
+            email="priya.shah@example.org",
+            role="mentor",
             invited_by=coordinator,
-        )  # fmt: skip
+        )
     invitation_revoke(invitation=issued.invitation)
     services.notifications_dispatch()
     assert mail.outbox == []
@@ -257,9 +259,11 @@ def test_an_invitation_withdrawn_before_its_email_went_is_not_sent(programme, co
 def test_an_invitation_row_keeps_its_link_encrypted_and_is_titled_once_sent(programme, coordinator):
     with transaction.atomic():
         issued = invitation_create(
-            programme=programme, email="priya.shah@example.org", role="mentor",
+            programme=programme,
+            email="priya.shah@example.org",
+            role="mentor",
             invited_by=coordinator,
-        )  # fmt: skip
+        )
     [row] = email_rows()
     with connection.cursor() as cursor:
         cursor.execute("SELECT message FROM notifications_notification WHERE id = %s", [row.pk])

@@ -21,12 +21,18 @@ def _delivered(user, n=1, *, status=Status.SENT, read=False, url="/meetings/1/")
     start = Notification.objects.count()
     rows = [
         Notification(
-            kind="test_reminder", subject_key=f"x:{start + i}", recipient=user, due_at=now,
-            status=status, title=f"Reminder {start + i}", url=url, delivered_at=now,
+            kind="test_reminder",
+            subject_key=f"x:{start + i}",
+            recipient=user,
+            due_at=now,
+            status=status,
+            title=f"Reminder {start + i}",
+            url=url,
+            delivered_at=now,
             read_at=now if read else None,
         )
         for i in range(n)
-    ]  # fmt: skip
+    ]
     return Notification.objects.bulk_create(rows)
 
 
@@ -185,9 +191,11 @@ def test_run_reminders_sends_what_is_due(mentee, capsys):
     from django.core.management import call_command
 
     services.notification_schedule(
-        kind="test_reminder", subject=mentee, recipient_id=mentee.pk,
+        kind="test_reminder",
+        subject=mentee,
+        recipient_id=mentee.pk,
         due_at=timezone.now() - dt.timedelta(minutes=1),
-    )  # fmt: skip
+    )
     mentee.time_zone = "UTC"
     mentee.save(update_fields=["time_zone"])
     import time_machine
