@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from mentoring.notifications import registry, services
+from mentoring.notifications import preferences, registry, services
 from mentoring.notifications.models import Notification, NotificationPreference
 
 Status = Notification.Status
@@ -332,9 +332,9 @@ def test_the_celery_tasks_deliver_through_the_worker_path(mentee):
 
 def test_preferences_refuse_unknown_kinds_and_channels(mentee):
     with pytest.raises(ValueError):
-        services.preferences_update(user=mentee, channels={"no_such_kind": "off"})
+        preferences.preferences_update(user=mentee, channels={"no_such_kind": "off"})
     with pytest.raises(ValueError):
-        services.preferences_update(user=mentee, channels={"test_reminder": "pigeon"})
+        preferences.preferences_update(user=mentee, channels={"test_reminder": "pigeon"})
     assert not NotificationPreference.objects.exists()
 
 
@@ -342,7 +342,7 @@ def test_an_opt_in_kind_defaults_to_off(mentee):
     opt_in = registry.Kind(name="test_opt_in", label="x", render=_render, default_channel="off")
     registry._KINDS[opt_in.name] = opt_in
     try:
-        assert services.preference_for(mentee.pk, "test_opt_in") == "off"
-        assert services.preferences_for(mentee)["test_opt_in"] == "off"
+        assert preferences.preference_for(mentee.pk, "test_opt_in") == "off"
+        assert preferences.preferences_for(mentee)["test_opt_in"] == "off"
     finally:
         registry._KINDS.pop(opt_in.name)
