@@ -18,6 +18,7 @@ from ..errors import ProgrammeError
 from ..forms.invitations import InvitationFilterForm, InvitationForm, InvitationUploadForm
 from ..models import Invitation
 from ..selectors.invitations import invitation_counts, invitations_for
+from ..services import invitation_import
 from ..services import invitations as services
 
 PAGE_SIZE = 25
@@ -61,7 +62,7 @@ def invitation_list(request, programme):
 
 
 # The largest file plus the form's other fields and the multipart framing.
-UPLOAD_REQUEST_MAX_BYTES = services.MAX_IMPORT_BYTES + 64 * 1024
+UPLOAD_REQUEST_MAX_BYTES = invitation_import.MAX_IMPORT_BYTES + 64 * 1024
 
 
 @csrf_exempt  # CSRF is checked just below, once the size is known to be acceptable
@@ -92,10 +93,10 @@ def _invitation_upload(request, programme):
     errors = []
     if posted and form.is_valid():
         try:
-            invitations = services.invitations_import_csv(
+            invitations = invitation_import.invitations_import_csv(
                 programme=programme, file=form.cleaned_data["file"], invited_by=request.user
             )
-        except services.InvitationImportError as error:
+        except invitation_import.InvitationImportError as error:
             errors = error.errors
             messages.error(request, error.message)
         except ProgrammeError as error:

@@ -26,7 +26,8 @@ from mentoring.notifications.emails import message_for
 from mentoring.notifications.models import Notification
 from programmes.models import Invitation
 from programmes.services import invitations
-from programmes.services.invitations import MAX_IMPORT_ROWS, invitation_create, invitation_revoke
+from programmes.services.invitation_import import MAX_IMPORT_ROWS
+from programmes.services.invitations import invitation_create, invitation_revoke
 from tests.factories import ApplicationFactory
 from tests.sessions.booking_setup import NOW, make_mentorship, monday_mornings
 
