@@ -142,7 +142,7 @@ def _pair_page(request, programme, run, pair):
             "run": run,
             "pair": pair,
             "others": others,
-            "options": services.reassign_options(run=run, pair=pair),
+            "options": selectors.reassign_options(run=run, pair=pair),
             "page": request.GET.get("page", ""),
         },
     )
