@@ -216,8 +216,12 @@ def run_scale(scale: int, folder: Path) -> dict:
     try:
         done = subprocess.run(  # noqa: S603 (this module, in a fresh process)
             [sys.executable, "-m", "bench.sweeps", "--child", str(scale)],
-            cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     finally:
         if postgres:
             _postgres_database(url, name, create=False)

@@ -43,7 +43,7 @@ from .candidates import candidates_for_programme, places_left, weights_and_rules
 from .engine import rank_mentors
 from .models import ClosingReview, MatchingRun, MentorRequest, Mentorship
 from .reminders import KIND_REQUEST_PENDING, REQUEST_REMINDER_AFTER
-from .selectors_runs import eligible_mentee_ids
+from .selectors.runs import eligible_mentee_ids
 from .services.lifecycle import closing_review_submit, mentorship_close, mentorship_pause
 from .services.mentorships import (
     matching_settings_for,

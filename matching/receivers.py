@@ -13,7 +13,7 @@ from programmes.reminders import DigestLine, DigestSection, digest_section, loca
 from programmes.signals import coordinator_digest_sections, member_next_steps, membership_ended
 
 from .models import Mentorship
-from .selectors_home import home_next_steps
+from .selectors.home import home_next_steps
 from .services.lifecycle import mentorships_end_for_leaver
 
 ENDING_WITHIN = dt.timedelta(weeks=4)

@@ -296,12 +296,18 @@ STORAGES = {
 
 # Email: the console in development, SMTP (EMAIL_URL=smtp+tls://user:pass@host:587) in production.
 # An empty EMAIL_URL counts as unset, so production names it rather than its scheme.
-EMAIL_CONFIG = environ.Env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://")
-vars().update(EMAIL_CONFIG)
+_email_url = environ.Env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://")
+EMAIL_HOST = _email_url["EMAIL_HOST"]
+EMAIL_PORT = _email_url["EMAIL_PORT"]
+EMAIL_HOST_USER = _email_url["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email_url["EMAIL_HOST_PASSWORD"]
+# smtp+tls:// and smtps:// turn on TLS, smtp+ssl:// SSL (or ?use_tls=1, ?use_ssl=1).
+EMAIL_USE_TLS = _email_url.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email_url.get("EMAIL_USE_SSL", False)
 # A different backend by dotted path (the integration tests write each message to a file).
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)  # noqa: F821
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=_email_url["EMAIL_BACKEND"])
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
-if PRODUCTION and EMAIL_BACKEND.endswith("console.EmailBackend"):  # noqa: F821
+if PRODUCTION and EMAIL_BACKEND.endswith("console.EmailBackend"):
     raise ImproperlyConfigured("EMAIL_URL is not set: production sends email over SMTP.")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="")
 if PRODUCTION and not DEFAULT_FROM_EMAIL:

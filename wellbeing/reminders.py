@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.notifications import registry, services
+from mentoring.notifications import preferences, registry, services
 from mentoring.notifications.models import Notification, NotificationPreference
 from programmes.models import Membership, Programme
 
@@ -94,9 +94,12 @@ def next_invitation_at(*, user_id: int, cadence: int, now: dt.datetime) -> dt.da
 def _schedule(*, user, due: dt.datetime) -> None:
     occurrence = _occurrence(due, user)
     services.notification_schedule(
-        kind=KIND, subject=_subject(user.pk), recipient_id=user.pk, due_at=due,
+        kind=KIND,
+        subject=_subject(user.pk),
+        recipient_id=user.pk,
+        due_at=due,
         occurrence=occurrence,
-    )  # fmt: skip
+    )
     # An invitation for the same day, cancelled when the person turned it off, comes back.
     Notification.objects.filter(
         kind=KIND,
@@ -139,9 +142,9 @@ def checkin_invitations_set(*, user, on: bool) -> None:
     Saving the choice starts or stops the invitations, through the kind's `on_preference`
     hook, as the reminder settings page and an unsubscribe link do.
     """
-    current = services.preference_for(user.pk, KIND)
+    current = preferences.preference_for(user.pk, KIND)
     keep = current if current in OPTED_IN else Channel.EMAIL
-    services.preferences_update(user=user, channels={KIND: keep if on else Channel.OFF})
+    preferences.preferences_update(user=user, channels={KIND: keep if on else Channel.OFF})
 
 
 def checkin_invitations_changed(*, user_id: int, channel: str) -> None:
@@ -167,7 +170,7 @@ class InvitationSwitch:
 
 
 def invitation_switch_for(*, user) -> InvitationSwitch:
-    channel = services.preference_for(user.pk, KIND)
+    channel = preferences.preference_for(user.pk, KIND)
     return InvitationSwitch(
         on=channel in OPTED_IN, channel=channel, cadence_days=cadence_for(user.pk)
     )
@@ -177,7 +180,7 @@ def invitation_switch_for(*, user) -> InvitationSwitch:
 
 
 def _render(n: Notification) -> registry.Message | registry.Defer | None:
-    if services.preference_for(n.recipient_id, KIND) not in OPTED_IN:
+    if preferences.preference_for(n.recipient_id, KIND) not in OPTED_IN:
         return None  # turned off since: the chain ends here
     cadence = cadence_for(n.recipient_id)
     if cadence is None:

@@ -11,7 +11,6 @@ queue rather than overbook a mentor. Publishing creates every mentorship through
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings as django_settings
@@ -25,13 +24,12 @@ from django.utils import timezone
 from mentoring.notifications.emails import send_email
 from programmes.models import Membership, Programme
 
-from ..candidates import candidates_for_programme, weights_and_rules_for
-from ..engine import assign, rank_mentors, runner_up, score_pair
+from ..engine import assign, runner_up, score_pair
 from ..engine.scoring import same_organisation
-from ..engine.types import CRITERIA, Assignment, Candidate, Rules, Score, Weights
+from ..engine.types import CRITERIA, Assignment, Rules, Score
 from ..errors import MatchingError
 from ..models import MatchingRun, Mentorship, ProposedPair, UnmatchedMentee
-from ..selectors_runs import eligible_mentee_ids
+from ..selectors.runs import Inputs, inputs_for_changes, inputs_for_run, places_in_run
 from .mentorships import matching_settings_for, mentorship_create
 from .requests import pending_requests_withdraw
 from .settings import ensure_coordinator
@@ -52,16 +50,6 @@ PAIR_FIELDS = [
 
 
 @dataclass(frozen=True)
-class Inputs:
-    """What the engine needs, read once: candidates by id, weights and rules."""
-
-    mentees: dict[int, Candidate]
-    mentors: dict[int, Candidate]
-    weights: Weights
-    rules: Rules  # capacities are places left before this run; no locks
-
-
-@dataclass(frozen=True)
 class RunOutcome:
     run: MatchingRun
     pairs: int
@@ -72,48 +60,6 @@ class RunOutcome:
 
 
 # -- Building the engine's inputs -------------------------------------------------------------
-
-
-def _by_id(candidates) -> dict[int, Candidate]:
-    return {c.id: c for c in sorted(candidates, key=lambda c: c.id)}
-
-
-def _inputs_for_run(programme: Programme) -> Inputs:
-    """Mentees waiting for a mentor, and mentors with places left."""
-    mentee_ids = eligible_mentee_ids(programme)
-    wanted = set(mentee_ids)
-    mentees = _by_id(c for c in candidates_for_programme(programme, "mentee") if c.id in wanted)
-    weights, rules = weights_and_rules_for(programme, mentee_ids=mentee_ids)
-    mentors = _by_id(
-        c
-        for c in candidates_for_programme(programme, "mentor")
-        if rules.capacities.get(c.id, 0) > 0
-    )
-    return Inputs(mentees, mentors, weights, rules)
-
-
-def _run_weights(run: MatchingRun, current: Weights) -> Weights:
-    """The weights the run was computed with, so changed pairs compare like with like."""
-    saved = run.settings_snapshot.get("weights") or {}
-    values = {c: saved[c] for c in CRITERIA if c in saved}
-    gap = run.settings_snapshot.get("min_career_gap", current.min_career_gap)
-    return dataclasses.replace(current, **values, min_career_gap=gap)
-
-
-def _inputs_for_changes(run: MatchingRun, mentee_ids: list[int]) -> Inputs:
-    """For changing pairs by hand: the run's weights and score rules, today's conflicts."""
-    programme = run.programme
-    mentees = _by_id(candidates_for_programme(programme, "mentee", user_ids=mentee_ids))
-    weights, rules = weights_and_rules_for(programme, mentee_ids=mentee_ids)
-    snapshot = run.settings_snapshot
-    rules = dataclasses.replace(
-        rules,
-        min_score=snapshot.get("min_score", rules.min_score),
-        cross_organisation=snapshot.get("cross_organisation", rules.cross_organisation),
-        locked_pairs=frozenset(),
-    )
-    mentors = _by_id(candidates_for_programme(programme, "mentor"))
-    return Inputs(mentees, mentors, _run_weights(run, weights), rules)
 
 
 def _snapshot(inputs: Inputs, *, locked: int) -> dict:
@@ -201,7 +147,7 @@ def run_create(*, programme: Programme, by) -> RunOutcome:
     ensure_coordinator(programme.pk, by)
     # One run at a time per programme: a second click waits, then replaces this one.
     Programme.objects.select_for_update().filter(pk=programme.pk).exists()
-    inputs = _inputs_for_run(programme)
+    inputs = inputs_for_run(programme)
     _check_pool(inputs)
     replaced = MatchingRun.objects.filter(
         programme=programme, status=MatchingRun.Status.DRAFT
@@ -248,7 +194,7 @@ def run_rerun(*, run: MatchingRun, by) -> RunOutcome:
     """
     run = _lock_run(run, by)
     wanted = frozenset(run.pairs.filter(locked=True).values_list("mentee_id", "mentor_id"))
-    inputs = _inputs_for_run(run.programme)
+    inputs = inputs_for_run(run.programme)
     _check_pool(inputs)
     possible = frozenset(
         (mentee, mentor)
@@ -354,7 +300,7 @@ def pair_swap(
         raise MatchingError("Choose another pair to swap mentors with.")
     if first.mentor_id == second.mentor_id:
         raise MatchingError("Both pairs have the same mentor: there is nothing to swap.")
-    inputs = _inputs_for_changes(run, [first.mentee_id, second.mentee_id])
+    inputs = inputs_for_changes(run, [first.mentee_id, second.mentee_id])
     first_score = _check_pair(inputs, first.mentee, second.mentor)
     second_score = _check_pair(inputs, second.mentee, first.mentor)
     first.mentor, second.mentor = second.mentor, first.mentor
@@ -364,12 +310,6 @@ def pair_swap(
     ProposedPair.objects.bulk_update([first, second], PAIR_FIELDS)
     _refresh_total(run)
     return first, second
-
-
-def _places_in_run(run: MatchingRun, inputs: Inputs, *, except_pair: int) -> dict[int, int]:
-    """Each mentor's places left once this run's other pairs are counted."""
-    used = Counter(run.pairs.exclude(pk=except_pair).values_list("mentor_id", flat=True))
-    return {m: inputs.rules.capacities.get(m, 0) - used[m] for m in inputs.mentors}
 
 
 @transaction.atomic
@@ -388,8 +328,8 @@ def pair_reassign(*, run: MatchingRun, pair: ProposedPair, mentor_id: int, by) -
     if membership is None:
         raise MatchingError("Choose a mentor of this programme.")
     mentor = membership.user
-    inputs = _inputs_for_changes(run, [pair.mentee_id])
-    if _places_in_run(run, inputs, except_pair=pair.pk).get(mentor.pk, 0) <= 0:
+    inputs = inputs_for_changes(run, [pair.mentee_id])
+    if places_in_run(run, inputs, except_pair=pair.pk).get(mentor.pk, 0) <= 0:
         raise MatchingError(f"{mentor} has no places left in this proposal.")
     score = _check_pair(inputs, pair.mentee, mentor)
     pair.mentor = mentor
@@ -398,37 +338,6 @@ def pair_reassign(*, run: MatchingRun, pair: ProposedPair, mentor_id: int, by) -
     pair.save(update_fields=PAIR_FIELDS)
     _refresh_total(run)
     return pair
-
-
-@dataclass(frozen=True)
-class MentorOption:
-    mentor: User
-    score: float
-    places_left: int
-
-
-def reassign_options(*, run: MatchingRun, pair: ProposedPair) -> list[MentorOption]:
-    """Mentors this pair's mentee could have instead, best first, within every hard rule."""
-    inputs = _inputs_for_changes(run, [pair.mentee_id])
-    mentee = inputs.mentees.get(pair.mentee_id)
-    if mentee is None:
-        return []
-    places = _places_in_run(run, inputs, except_pair=pair.pk)
-    open_places = {m: p for m, p in places.items() if p > 0 and m != pair.mentor_id}
-    rules = dataclasses.replace(inputs.rules, capacities=open_places)
-    ranked = [
-        (candidate, score)
-        for candidate, score in rank_mentors(
-            mentee, [inputs.mentors[m] for m in open_places], inputs.weights, rules
-        )
-        if score.total >= rules.min_score
-    ]
-    users = User.objects.in_bulk([candidate.id for candidate, _ in ranked])
-    return [
-        MentorOption(users[c.id], round(float(s.total), 2), open_places[c.id])
-        for c, s in ranked
-        if c.id in users
-    ]
 
 
 # -- Publishing -------------------------------------------------------------------------------

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from programmes.access import coordinator_required
 
-from .. import selectors_runs as selectors
 from ..errors import MatchingError
 from ..forms.runs import PairActionForm
 from ..models import MatchingRun, Mentorship
+from ..selectors import runs as selectors
 from ..services import runs as services
 from ..services.mentorships import matching_settings_for
 
@@ -142,7 +142,7 @@ def _pair_page(request, programme, run, pair):
             "run": run,
             "pair": pair,
             "others": others,
-            "options": services.reassign_options(run=run, pair=pair),
+            "options": selectors.reassign_options(run=run, pair=pair),
             "page": request.GET.get("page", ""),
         },
     )

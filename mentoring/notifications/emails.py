@@ -187,11 +187,13 @@ def _write(rows: Iterable[tuple[str, object, str, str]]) -> list[int]:
     created = Notification.objects.bulk_create(
         (
             Notification(
-                kind=f"{EMAIL_KIND_PREFIX}{name.rsplit('/', 1)[-1]}"[:60],
+                kind=Notification.cut_to_fit(
+                    "kind", f"{EMAIL_KIND_PREFIX}{name.rsplit('/', 1)[-1]}"
+                ),
                 subject_key=f"email:{uuid.uuid4().hex}",
                 recipient=recipient if getattr(recipient, "pk", None) else None,
                 due_at=now,
-                title=title[:200],
+                title=Notification.cut_to_fit("title", title),
                 message=message,
             )
             for name, recipient, title, message in rows
@@ -311,13 +313,13 @@ def events_record(events: Iterable[Event]) -> None:
     prefix = f"[{settings.SITE_NAME}] "
     Notification.objects.bulk_create(
         Notification(
-            kind=f"event:{e.name}"[:60],
+            kind=Notification.cut_to_fit("kind", f"event:{e.name}"),
             subject_key=f"event:{uuid.uuid4().hex}",
             recipient=e.recipient,
             due_at=now,
             status=Notification.Status.SENT,
-            title=e.title.removeprefix(prefix)[:200],
-            url=e.url.removeprefix(settings.SITE_URL)[:300],
+            title=Notification.cut_to_fit("title", e.title.removeprefix(prefix)),
+            url=Notification.cut_to_fit("url", e.url.removeprefix(settings.SITE_URL)),
             delivered_at=now,
             sent_at=now,
         )

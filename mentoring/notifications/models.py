@@ -104,6 +104,11 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.subject_key} -> {self.recipient_id} ({self.occurrence})"
 
+    @classmethod
+    def cut_to_fit(cls, field_name: str, value: str) -> str:
+        """`value` shortened to the column's `max_length` (a title or link, shown, never parsed)."""
+        return value[: cls._meta.get_field(field_name).max_length]
+
 
 class NotificationPreference(models.Model):
     """How a person wants one optional kind of reminder; no row means by email as it happens."""

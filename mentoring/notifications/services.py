@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -30,6 +29,7 @@ from django.utils import timezone
 from . import registry
 from .emails import EMAIL_KIND_PREFIX, build_email, message_for
 from .models import Notification, NotificationPreference
+from .preferences import ALL_OPTIONAL, preference_for, unsubscribe_token
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,9 @@ Status = Notification.Status
 Channel = NotificationPreference.Channel
 
 DIGEST_KIND = "digest"
-UNSUBSCRIBE_SALT = "notifications.unsubscribe"
-ALL_OPTIONAL = "*"
+DIGEST_MAX_ITEMS = 100  # in one weekly digest, oldest first; the rest wait for the next
+RETRY_FIRST_DELAY = dt.timedelta(minutes=1)  # a failed send waits 1, 2, 4, 8... minutes
+RETRY_DELAY_FACTOR = 2
 
 
 def subject_key(obj: models.Model) -> str:
@@ -83,17 +84,23 @@ def notifications_schedule(dues: Iterable[Due]) -> int:
 
 
 def notification_schedule(
-    *, kind: str, subject: models.Model | str, recipient_id: int, due_at: dt.datetime,
+    *,
+    kind: str,
+    subject: models.Model | str,
+    recipient_id: int,
+    due_at: dt.datetime,
     occurrence: str = "",
-) -> None:  # fmt: skip
+) -> None:
     key = subject if isinstance(subject, str) else subject_key(subject)
     notifications_schedule([Due(kind, key, recipient_id, due_at, occurrence)])
 
 
 def notifications_cancel(
-    *, subject: models.Model | str, kinds: Iterable[str] | None = None,
+    *,
+    subject: models.Model | str,
+    kinds: Iterable[str] | None = None,
     recipient_id: int | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """Cancel the waiting reminders about a subject (a meeting cancelled, a request answered).
 
     Rows already claimed are caught by their kind's re-check before they are sent.
@@ -115,9 +122,12 @@ def _lease() -> dt.timedelta:
 
 
 def notifications_claim(
-    *, now: dt.datetime | None = None, limit: int = 200, kinds: Iterable[str] | None = None,
+    *,
+    now: dt.datetime | None = None,
+    limit: int = 200,
+    kinds: Iterable[str] | None = None,
     ids: Iterable[int] | None = None,
-) -> tuple[str, list[int]]:  # fmt: skip
+) -> tuple[str, list[int]]:
     """Lease up to `limit` due rows (and rows whose lease ran out) to one new token.
 
     With `ids`, only those rows (the emails a request has just written).
@@ -153,10 +163,14 @@ def _enqueue(notification_id: int, token: str) -> None:
 
 
 def notifications_dispatch(
-    *, now: dt.datetime | None = None, enqueue: Callable[[int, str], None] | None = None,
-    kinds: Iterable[str] | None = None, chunk: int = 200, max_rows: int = 5000,
+    *,
+    now: dt.datetime | None = None,
+    enqueue: Callable[[int, str], None] | None = None,
+    kinds: Iterable[str] | None = None,
+    chunk: int = 200,
+    max_rows: int = 5000,
     ids: Iterable[int] | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """Claim due rows in chunks and hand each to a delivery task; returns how many.
 
     With `ids`, only those rows: the hand-off of the emails a change has just written.
@@ -203,7 +217,7 @@ def _retry_or_die(n: Notification, token: str, error: str, now: dt.datetime) -> 
         log.error("reminder %s is dead after %s attempts: %s", n.pk, n.attempts, error)
         _finish(n, token, status=Status.DEAD, last_error=error)
         return "dead"
-    backoff = dt.timedelta(minutes=2**n.attempts)
+    backoff = RETRY_FIRST_DELAY * RETRY_DELAY_FACTOR**n.attempts
     _finish(n, token, status=Status.PENDING, due_at=now + backoff, last_error=error)
     return "retry"
 
@@ -217,17 +231,6 @@ def quiet_hours_end(user, now: dt.datetime) -> dt.datetime | None:
         return None
     day = local.date() if local.hour < end else local.date() + dt.timedelta(days=1)
     return dt.datetime.combine(day, dt.time(end), tzinfo=zone).astimezone(dt.UTC)
-
-
-def preference_for(user_id: int, kind_name: str) -> str:
-    """The person's channel for a kind: their choice, else the kind's default."""
-    channel = (
-        NotificationPreference.objects.filter(user_id=user_id, kind=kind_name)
-        .values_list("channel", flat=True)
-        .first()
-    )
-    found = registry.kind(kind_name)
-    return channel or (found.default_channel if found else Channel.EMAIL)
 
 
 def notification_deliver(
@@ -278,8 +281,8 @@ def _send(n: Notification, token: str, kind: registry.Kind, message: registry.Me
             _finish(n, token, status=Status.PENDING, due_at=morning)
             return "quiet-hours"
     email = _email(n, kind, message)
-    title = email.subject.removeprefix(f"[{settings.SITE_NAME}] ")[:200]
-    shown = {"title": title, "url": message.url[:300], "delivered_at": now}
+    url = Notification.cut_to_fit("url", message.url)
+    shown = {"title": _list_title(email.subject), "url": url, "delivered_at": now}
     if channel == Channel.OFF:
         if _finish(n, token, status=Status.MUTED, **shown):
             _after_send(n, kind, now)
@@ -326,11 +329,16 @@ def _send_rendered(n: Notification, token: str, now: dt.datetime) -> str:
     except Exception as exc:
         log.warning("sending email %s failed: %r", n.pk, exc)
         return _retry_or_die(n, token, f"send: {exc!r}", now)
-    title = message.subject.removeprefix(f"[{settings.SITE_NAME}] ")[:200]
+    title = _list_title(message.subject)
     # The same window as for reminders: the message has gone; a crash here resends it.
     if not _finish(n, token, status=Status.SENT, sent_at=timezone.now(), message=None, title=title):
         log.warning("email %s was sent but its lease had been taken over", n.pk)
     return "sent"
+
+
+def _list_title(subject: str) -> str:
+    """An email's subject as the list of notifications shows it: without the site's name."""
+    return Notification.cut_to_fit("title", subject.removeprefix(f"[{settings.SITE_NAME}] "))
 
 
 def _after_send(n: Notification, kind: registry.Kind, now: dt.datetime) -> None:
@@ -393,16 +401,19 @@ def digest_schedule(*, user, now: dt.datetime) -> None:
     """Make sure this person's next weekly digest is waiting (one row per ISO week)."""
     due = next_monday_morning(user, now)
     notification_schedule(
-        kind=DIGEST_KIND, subject=f"accounts.user:{user.pk}", recipient_id=user.pk,
-        due_at=due, occurrence=iso_week(due, user),
-    )  # fmt: skip
+        kind=DIGEST_KIND,
+        subject=f"accounts.user:{user.pk}",
+        recipient_id=user.pk,
+        due_at=due,
+        occurrence=iso_week(due, user),
+    )
 
 
 def digest_items(user_id: int) -> list[Notification]:
     return list(
         Notification.objects.filter(recipient_id=user_id, status=Status.DIGEST).order_by(
             "delivered_at", "pk"
-        )[:100]
+        )[:DIGEST_MAX_ITEMS]
     )
 
 
@@ -430,70 +441,6 @@ DIGEST = registry.Kind(
     optional=False,
     after_send=_digest_sent,
 )
-
-
-# --- Preferences and unsubscribing -----------------------------------------------------
-
-
-def preferences_for(user) -> dict[str, str]:
-    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
-    return {k.name: chosen.get(k.name, k.default_channel) for k in registry.optional_kinds()}
-
-
-def audiences_for(user) -> set[str]:
-    """Which groups of reminders can reach this person: everyone's, plus their roles'."""
-    found = {"member"}
-    for provider in registry.audience_providers():
-        found |= provider(user)
-    return found
-
-
-def preferences_update(*, user, channels: dict[str, str]) -> None:
-    """Save the person's choice for each optional kind (unknown kinds are refused)."""
-    known = {k.name for k in registry.optional_kinds()}
-    valid = set(Channel.values)
-    for name, channel in channels.items():
-        if name not in known or channel not in valid:
-            raise ValueError(f"unknown reminder or channel: {name}={channel}")
-    with transaction.atomic():
-        for name, channel in channels.items():
-            NotificationPreference.objects.update_or_create(
-                user=user, kind=name, defaults={"channel": channel}
-            )
-            _preference_changed(user.pk, name, channel)
-
-
-def _preference_changed(user_id: int, kind_name: str, channel: str) -> None:
-    found = registry.kind(kind_name)
-    if found is not None and found.on_preference is not None:
-        found.on_preference(user_id, channel)
-
-
-def unsubscribe_token(user_id: int, kind_name: str) -> str:
-    return signing.dumps({"u": user_id, "k": kind_name}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def unsubscribe_read(token: str) -> tuple[int, list[registry.Kind]]:
-    """The person and the kinds a signed link turns off; raises signing.BadSignature."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    user_id, name = int(data["u"]), str(data["k"])
-    if name == ALL_OPTIONAL:
-        return user_id, registry.optional_kinds()
-    found = registry.kind(name)
-    if found is None or not found.optional:
-        raise signing.BadSignature("not an optional reminder")
-    return user_id, [found]
-
-
-def unsubscribe_apply(*, token: str) -> tuple[int, list[registry.Kind]]:
-    user_id, found = unsubscribe_read(token)
-    with transaction.atomic():
-        for k in found:
-            NotificationPreference.objects.update_or_create(
-                user_id=user_id, kind=k.name, defaults={"channel": Channel.OFF}
-            )
-            _preference_changed(user_id, k.name, Channel.OFF)
-    return user_id, found
 
 
 # --- Reading ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import preferences, services
 from .forms import PreferencesForm
 from .models import Notification
 
@@ -54,15 +54,15 @@ def mark_all_read(request):
 
 @login_required
 def preferences_edit(request):
-    current = services.preferences_for(request.user)
+    current = preferences.preferences_for(request.user)
     form = PreferencesForm(
         request.POST or None,
         initial_channels=current,
-        audiences=services.audiences_for(request.user),
+        audiences=preferences.audiences_for(request.user),
     )
     if request.method == "POST" and form.is_valid():
         changed = {k: v for k, v in form.cleaned_data.items() if current.get(k) != v}
-        services.preferences_update(user=request.user, channels=changed)
+        preferences.preferences_update(user=request.user, channels=changed)
         messages.success(request, "Your reminder settings have been saved.")
         return redirect("notifications:settings")
     return render(request, "notifications/settings.html", {"form": form})
@@ -73,17 +73,19 @@ def preferences_edit(request):
 @csrf_exempt
 def unsubscribe(request, token: str):
     try:
-        user_id, kinds = services.unsubscribe_read(token)
+        user_id, kinds = preferences.unsubscribe_read(token)
     except signing.BadSignature:
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
     if request.method == "POST":
-        services.unsubscribe_apply(token=token)
+        preferences.unsubscribe_apply(token=token)
         if request.POST.get("List-Unsubscribe") == "One-Click":
             return HttpResponse("Unsubscribed.", content_type="text/plain")
         return render(request, "notifications/unsubscribe_done.html", {"kinds": kinds})
     return render(
         request,
         "notifications/unsubscribe_confirm.html",
-        {"kinds": kinds, "for_someone_else": request.user.is_authenticated
-         and request.user.pk != user_id},
-    )  # fmt: skip
+        {
+            "kinds": kinds,
+            "for_someone_else": request.user.is_authenticated and request.user.pk != user_id,
+        },
+    )

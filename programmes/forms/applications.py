@@ -17,7 +17,7 @@ from mentoring.vocabulary import (
 )
 
 from ..models import Application, ApplicationQuestion, Programme
-from ..selectors_applications import STATUS_ALL
+from ..selectors.applications import STATUS_ALL
 
 BLANK = [("", "Choose…")]
 YES_NO = [("Yes", "Yes"), ("No", "No")]

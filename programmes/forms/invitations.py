@@ -6,7 +6,8 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 
 from ..models import Application
-from ..services.invitations import MAX_IMPORT_BYTES, NAME_MAX_LENGTH, STATES
+from ..services.invitation_import import MAX_IMPORT_BYTES
+from ..services.invitations import NAME_MAX_LENGTH, STATES
 
 
 class InvitationForm(forms.Form):

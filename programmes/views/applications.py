@@ -23,7 +23,7 @@ from ..forms.applications import (
     ReviewFilterForm,
 )
 from ..models import Application, Membership, Programme
-from ..selectors_applications import (
+from ..selectors.applications import (
     STATUS_ALL,
     answers_for,
     application_for_review,

@@ -17,6 +17,8 @@ from ..access import coordinator_required
 from ..errors import ProgrammeError
 from ..forms.invitations import InvitationFilterForm, InvitationForm, InvitationUploadForm
 from ..models import Invitation
+from ..selectors.invitations import invitation_counts, invitations_for
+from ..services import invitation_import
 from ..services import invitations as services
 
 PAGE_SIZE = 25
@@ -41,9 +43,7 @@ def invitation_list(request, programme):
     if request.method == "POST":
         messages.error(request, "The invitation was not sent: check the form below.")
     filters = InvitationFilterForm(request.GET).cleaned()
-    invitations = services.invitations_for(
-        programme=programme, state=filters["state"], search=filters["q"]
-    )
+    invitations = invitations_for(programme=programme, state=filters["state"], search=filters["q"])
     page_obj = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -55,14 +55,14 @@ def invitation_list(request, programme):
             "invitations": page_obj.object_list,
             "state": filters["state"],
             "q": filters["q"],
-            "counts": services.invitation_counts(programme=programme),
+            "counts": invitation_counts(programme=programme),
             "states": services.STATES,
         },
     )
 
 
 # The largest file plus the form's other fields and the multipart framing.
-UPLOAD_REQUEST_MAX_BYTES = services.MAX_IMPORT_BYTES + 64 * 1024
+UPLOAD_REQUEST_MAX_BYTES = invitation_import.MAX_IMPORT_BYTES + 64 * 1024
 
 
 @csrf_exempt  # CSRF is checked just below, once the size is known to be acceptable
@@ -93,10 +93,10 @@ def _invitation_upload(request, programme):
     errors = []
     if posted and form.is_valid():
         try:
-            invitations = services.invitations_import_csv(
+            invitations = invitation_import.invitations_import_csv(
                 programme=programme, file=form.cleaned_data["file"], invited_by=request.user
             )
-        except services.InvitationImportError as error:
+        except invitation_import.InvitationImportError as error:
             errors = error.errors
             messages.error(request, error.message)
         except ProgrammeError as error:

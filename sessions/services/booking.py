@@ -268,9 +268,13 @@ def meeting_when(meeting: Meeting, person: User) -> str:
 
 
 def _notify(
-    meeting: Meeting, name: str, *, by: User, to_other_only: bool = False,
+    meeting: Meeting,
+    name: str,
+    *,
+    by: User,
+    to_other_only: bool = False,
     invitation: bool = True,
-) -> None:  # fmt: skip
+) -> None:
     """Email each person (in their own time zone), through the outbox.
 
     With `invitation`, the calendar invitation (.ics) is attached: METHOD:REQUEST for a

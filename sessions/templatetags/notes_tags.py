@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..selectors_notes import agreement_of, mentorship_action_items, stage_progress
+from ..selectors.notes import agreement_of, mentorship_action_items, stage_progress
 
 register = template.Library()
 

@@ -27,7 +27,7 @@ from ..forms.notes import (
     action_items_from,
 )
 from ..models import ActionItem, Meeting, Reflection, SessionNote
-from ..selectors_notes import agreement_of, my_open_action_items
+from ..selectors.notes import agreement_of, my_open_action_items
 from ..services import agreements as agreement_services
 from ..services import notes as note_services
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from programmes.models import Invitation
-from programmes.services.invitations import MAX_IMPORT_BYTES
+from programmes.services.invitation_import import MAX_IMPORT_BYTES
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, ApplicationFactory, UserFactory
 

@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from mentoring.notifications import services
+from mentoring.notifications import preferences, services
 from mentoring.notifications.models import Notification
 from sessions.services.reminders import meeting_reminders_schedule
 from tests.e2e.conftest import PHONE, login
@@ -66,17 +66,17 @@ def test_a_reminder_reaches_the_bell_and_the_person_chooses_how_to_get_them(
     group.get_by_label("In a weekly digest email").check()
     page.get_by_role("button", name="Save reminder settings").click()
     expect(page.get_by_role("alert").or_(page.locator(".alert-success"))).to_contain_text("saved")
-    assert services.preference_for(mentee.pk, "meeting_upcoming") == "digest"
+    assert preferences.preference_for(mentee.pk, "meeting_upcoming") == "digest"
 
     # The email's one-click link works signed out, and asks before changing anything.
     other = new_page(PHONE)
     other.goto(unsubscribe_url.replace("http://127.0.0.1:8000", ""))
     expect(other.get_by_role("heading", level=1)).to_contain_text("Stop these emails?")
     screenshot(other, "notifications-unsubscribe-phone")
-    assert services.preference_for(mentee.pk, "meeting_upcoming") == "digest"
+    assert preferences.preference_for(mentee.pk, "meeting_upcoming") == "digest"
     other.get_by_role("button", name="Stop these emails").click()
     expect(other.get_by_role("heading", level=1)).to_contain_text("Done")
-    assert services.preference_for(mentee.pk, "meeting_upcoming") == "off"
+    assert preferences.preference_for(mentee.pk, "meeting_upcoming") == "off"
 
     # On a phone the list fits the screen.
     phone = new_page(PHONE)

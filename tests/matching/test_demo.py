@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from matching.demo import NORTH_WEST_SETTINGS
 from matching.models import ClosingReview, MatchingRun, MentorRequest, Mentorship
-from matching.selectors_runs import eligible_mentee_ids, pool_summary
+from matching.selectors.runs import eligible_mentee_ids, pool_summary
 from matching.services.runs import run_create
 from mentoring.accounts.models import User
 from programmes.models import Membership, Programme

@@ -17,6 +17,7 @@ from matching.models import (
     ProposedPair,
     UnmatchedMentee,
 )
+from matching.selectors.runs import reassign_options
 from matching.services import runs as services
 from matching.services.mentorships import mentorship_create
 from programmes.models import Membership
@@ -412,7 +413,7 @@ def test_reassign_options_list_only_mentors_with_places_and_within_the_rules(
         programme=programme, mentee_id=pair.mentee_id, mentor=blocked, kind="supervisor"
     )
 
-    options = services.reassign_options(run=run, pair=pair)
+    options = reassign_options(run=run, pair=pair)
 
     offered = {option.mentor.pk for option in options}
     assert spare.pk in offered

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.services.requests import request_accept
+from mentoring.notifications.emails import event_record
 from mentoring.notifications.models import Notification
 from sessions.services.booking import meeting_cancel
 from tests.matching.mentoring_setup import ask
@@ -53,3 +54,14 @@ def test_a_change_rolled_back_leaves_no_event(programme, mentor, mentee):
 def test_the_event_title_never_carries_the_request_message(programme, mentor, mentee):
     ask(programme, mentee, mentor, message="PRIVATE-burnout-details")
     assert "PRIVATE" not in _inbox(mentor)[0].title
+
+
+def test_a_long_event_is_cut_to_the_columns_of_the_list(mentee):
+    title_max = Notification._meta.get_field("title").max_length
+    url_max = Notification._meta.get_field("url").max_length
+    kind_max = Notification._meta.get_field("kind").max_length
+    event_record(name="n" * 100, recipient=mentee, title="t" * 500, url="/" + "u" * 500)
+    [row] = _inbox(mentee)
+    assert row.title == "t" * title_max
+    assert row.url == ("/" + "u" * 500)[:url_max]
+    assert row.kind == ("event:" + "n" * 100)[:kind_max]

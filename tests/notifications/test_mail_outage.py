@@ -25,7 +25,8 @@ from mentoring.notifications.emails import message_for
 from mentoring.notifications.models import Notification
 from programmes.models import Invitation
 from programmes.services import invitations
-from programmes.services.invitations import MAX_IMPORT_ROWS, invitation_create, invitation_revoke
+from programmes.services.invitation_import import MAX_IMPORT_ROWS
+from programmes.services.invitations import invitation_create, invitation_revoke
 from tests.factories import ApplicationFactory
 from tests.sessions.booking_setup import NOW, make_mentorship, monday_mornings
 
@@ -238,9 +239,11 @@ def test_imported_invitations_flow_from_the_outbox_once_the_commit_hands_them_on
 def test_an_invitation_withdrawn_before_its_email_went_is_not_sent(programme, coordinator):
     with transaction.atomic():
         issued = invitation_create(
-            programme=programme, email="priya.shah@example.org", role="mentor",
+            programme=programme,
+            email="priya.shah@example.org",
+            role="mentor",
             invited_by=coordinator,
-        )  # fmt: skip
+        )
     invitation_revoke(invitation=issued.invitation)
     services.notifications_dispatch()
     assert mail.outbox == []
@@ -251,9 +254,11 @@ def test_an_invitation_withdrawn_before_its_email_went_is_not_sent(programme, co
 def test_an_invitation_row_keeps_its_link_encrypted_and_is_titled_once_sent(programme, coordinator):
     with transaction.atomic():
         issued = invitation_create(
-            programme=programme, email="priya.shah@example.org", role="mentor",
+            programme=programme,
+            email="priya.shah@example.org",
+            role="mentor",
             invited_by=coordinator,
-        )  # fmt: skip
+        )
     [row] = email_rows()
     with connection.cursor() as cursor:
         cursor.execute("SELECT message FROM notifications_notification WHERE id = %s", [row.pk])

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from mentoring.notifications import registry, services
+from mentoring.notifications import preferences, registry, services
 from mentoring.notifications.models import Notification, NotificationPreference
 
 Status = Notification.Status
@@ -226,6 +226,39 @@ def test_a_failing_send_is_retried_later_then_marked_dead(mentee, settings, monk
     assert n.status == Status.DEAD
 
 
+def test_each_retry_of_a_failing_send_waits_twice_as_long(mentee, settings, monkeypatch):
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 5
+    n = _schedule(mentee)
+
+    def refuse(*args, **kwargs):
+        raise OSError("mail server refused")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    waits = []
+    for _ in range(3):
+        now = n.due_at
+        token, _ = services.notifications_claim(now=now)
+        assert services.notification_deliver(notification_id=n.pk, token=token, now=now) == "retry"
+        n.refresh_from_db()
+        waits.append(n.due_at - now)
+    assert waits == [dt.timedelta(minutes=m) for m in (2, 4, 8)]
+
+
+def test_a_digest_lists_at_most_its_limit_oldest_first(mentee):
+    for i in range(services.DIGEST_MAX_ITEMS + 1):
+        Notification.objects.create(
+            kind="test_reminder",
+            subject_key=f"test:{i}",
+            recipient=mentee,
+            due_at=LONDON_NOON,
+            status=Status.DIGEST,
+            delivered_at=LONDON_NOON + dt.timedelta(seconds=i),
+        )
+    items = services.digest_items(mentee.pk)
+    assert len(items) == services.DIGEST_MAX_ITEMS
+    assert items[0].subject_key == "test:0"
+
+
 def test_one_broken_reminder_does_not_stop_the_others(mentee, mentor, deliver_reminders):
     WHAT["outcome"] = "boom"
     _schedule(mentee)
@@ -299,9 +332,9 @@ def test_the_celery_tasks_deliver_through_the_worker_path(mentee):
 
 def test_preferences_refuse_unknown_kinds_and_channels(mentee):
     with pytest.raises(ValueError):
-        services.preferences_update(user=mentee, channels={"no_such_kind": "off"})
+        preferences.preferences_update(user=mentee, channels={"no_such_kind": "off"})
     with pytest.raises(ValueError):
-        services.preferences_update(user=mentee, channels={"test_reminder": "pigeon"})
+        preferences.preferences_update(user=mentee, channels={"test_reminder": "pigeon"})
     assert not NotificationPreference.objects.exists()
 
 
@@ -309,7 +342,7 @@ def test_an_opt_in_kind_defaults_to_off(mentee):
     opt_in = registry.Kind(name="test_opt_in", label="x", render=_render, default_channel="off")
     registry._KINDS[opt_in.name] = opt_in
     try:
-        assert services.preference_for(mentee.pk, "test_opt_in") == "off"
-        assert services.preferences_for(mentee)["test_opt_in"] == "off"
+        assert preferences.preference_for(mentee.pk, "test_opt_in") == "off"
+        assert preferences.preferences_for(mentee)["test_opt_in"] == "off"
     finally:
         registry._KINDS.pop(opt_in.name)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.notifications import services
+from mentoring.notifications import preferences, services
 from mentoring.notifications.models import Notification, NotificationPreference
 
 from .test_outbox import test_kinds  # noqa: F401  (registers the test kinds)
@@ -21,12 +21,18 @@ def _delivered(user, n=1, *, status=Status.SENT, read=False, url="/meetings/1/")
     start = Notification.objects.count()
     rows = [
         Notification(
-            kind="test_reminder", subject_key=f"x:{start + i}", recipient=user, due_at=now,
-            status=status, title=f"Reminder {start + i}", url=url, delivered_at=now,
+            kind="test_reminder",
+            subject_key=f"x:{start + i}",
+            recipient=user,
+            due_at=now,
+            status=status,
+            title=f"Reminder {start + i}",
+            url=url,
+            delivered_at=now,
             read_at=now if read else None,
         )
         for i in range(n)
-    ]  # fmt: skip
+    ]
     return Notification.objects.bulk_create(rows)
 
 
@@ -114,11 +120,11 @@ def test_settings_save_a_choice_per_kind(client, mentee):
     client.force_login(mentee)
     page = client.get(reverse("notifications:settings"))
     assert "Test reminders" in page.content.decode()
-    data = {k: "email" for k in services.preferences_for(mentee)}
+    data = {k: "email" for k in preferences.preferences_for(mentee)}
     data["test_reminder"] = "digest"
     response = client.post(reverse("notifications:settings"), data)
     assert response.status_code == 302
-    assert services.preference_for(mentee.pk, "test_reminder") == "digest"
+    assert preferences.preference_for(mentee.pk, "test_reminder") == "digest"
 
 
 def test_settings_show_only_the_reminders_that_can_reach_the_person(client, mentee, coordinator):
@@ -132,7 +138,7 @@ def test_settings_show_only_the_reminders_that_can_reach_the_person(client, ment
 
 def test_settings_with_bad_input_change_nothing(client, mentee):
     client.force_login(mentee)
-    data = {k: "email" for k in services.preferences_for(mentee)}
+    data = {k: "email" for k in preferences.preferences_for(mentee)}
     data["test_reminder"] = "carrier-pigeon"
     response = client.post(reverse("notifications:settings"), data)
     assert response.status_code == 200
@@ -141,41 +147,41 @@ def test_settings_with_bad_input_change_nothing(client, mentee):
 
 
 def test_an_unsubscribe_link_shows_a_button_and_changes_nothing_on_get(client, mentee):
-    token = services.unsubscribe_token(mentee.pk, "test_reminder")
+    token = preferences.unsubscribe_token(mentee.pk, "test_reminder")
     response = client.get(reverse("notifications:unsubscribe", args=[token]))
     assert response.status_code == 200 and "Test reminders" in response.content.decode()
     assert not NotificationPreference.objects.exists()
 
 
 def test_a_signed_out_person_unsubscribes_with_one_click(client, mentee):
-    token = services.unsubscribe_token(mentee.pk, "test_reminder")
+    token = preferences.unsubscribe_token(mentee.pk, "test_reminder")
     response = client.post(reverse("notifications:unsubscribe", args=[token]))
     assert response.status_code == 200 and "Done" in response.content.decode()
-    assert services.preference_for(mentee.pk, "test_reminder") == "off"
+    assert preferences.preference_for(mentee.pk, "test_reminder") == "off"
 
 
 def test_a_mail_client_one_click_post_works_without_a_csrf_token(mentee):
     from django.test import Client
 
-    token = services.unsubscribe_token(mentee.pk, "test_reminder")
+    token = preferences.unsubscribe_token(mentee.pk, "test_reminder")
     response = Client(enforce_csrf_checks=True).post(
         reverse("notifications:unsubscribe", args=[token]), {"List-Unsubscribe": "One-Click"}
     )
     assert response.status_code == 200 and response.content == b"Unsubscribed."
-    assert services.preference_for(mentee.pk, "test_reminder") == "off"
+    assert preferences.preference_for(mentee.pk, "test_reminder") == "off"
 
 
 def test_the_digest_link_turns_off_every_optional_kind(client, mentee):
-    token = services.unsubscribe_token(mentee.pk, services.ALL_OPTIONAL)
+    token = preferences.unsubscribe_token(mentee.pk, preferences.ALL_OPTIONAL)
     client.post(reverse("notifications:unsubscribe", args=[token]))
-    assert set(services.preferences_for(mentee).values()) == {"off"}
+    assert set(preferences.preferences_for(mentee).values()) == {"off"}
 
 
 def test_a_tampered_or_foreign_token_is_refused(client, mentee, mentor):
-    token = services.unsubscribe_token(mentee.pk, "test_reminder")
+    token = preferences.unsubscribe_token(mentee.pk, "test_reminder")
     forged = token.replace(token[-5:], "AAAAA")
     assert client.post(reverse("notifications:unsubscribe", args=[forged])).status_code == 404
-    essential = services.unsubscribe_token(mentee.pk, "test_essential")
+    essential = preferences.unsubscribe_token(mentee.pk, "test_essential")
     assert client.post(reverse("notifications:unsubscribe", args=[essential])).status_code == 404
     assert not NotificationPreference.objects.exists()
 
@@ -185,9 +191,11 @@ def test_run_reminders_sends_what_is_due(mentee, capsys):
     from django.core.management import call_command
 
     services.notification_schedule(
-        kind="test_reminder", subject=mentee, recipient_id=mentee.pk,
+        kind="test_reminder",
+        subject=mentee,
+        recipient_id=mentee.pk,
         due_at=timezone.now() - dt.timedelta(minutes=1),
-    )  # fmt: skip
+    )
     mentee.time_zone = "UTC"
     mentee.save(update_fields=["time_zone"])
     import time_machine

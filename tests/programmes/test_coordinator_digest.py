@@ -13,7 +13,7 @@ from django.core import mail
 from django.db import connection
 
 from matching.models import Mentorship
-from mentoring.notifications import registry, services
+from mentoring.notifications import preferences, registry, services
 from mentoring.notifications.models import Notification
 from programmes.models import Application, Membership, Programme
 from programmes.reminders import KIND, coordinator_digests_schedule
@@ -243,7 +243,7 @@ def test_delivering_twice_sends_one_digest(busy, coordinator, deliver):
 
 
 def test_a_coordinator_who_turned_it_off_gets_no_email(busy, coordinator, deliver):
-    services.preferences_update(user=coordinator, channels={KIND: "off"})
+    preferences.preferences_update(user=coordinator, channels={KIND: "off"})
     coordinator_digests_schedule(NOW)
 
     with time_machine.travel(MONDAY, tick=False):

@@ -9,14 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from programmes.errors import ProgrammeError
 from programmes.models import Invitation, Programme
-from programmes.services.invitations import (
+from programmes.services.invitation_import import (
     MAX_IMPORT_ROWS,
     InvitationImportError,
     RowError,
-    invitation_create,
     invitations_import_csv,
-    token_hash,
 )
+from programmes.services.invitations import invitation_create, token_hash
 
 pytestmark = pytest.mark.django_db
 

@@ -109,9 +109,13 @@ def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Pope
     """Start a child in its own process group, its output going to `log`."""
     with log.open("a") as out:
         return subprocess.Popen(  # noqa: S603 (the project's own commands)
-            command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+            command,
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
 
 
 def stop(process: subprocess.Popen, *, kill: bool = False, timeout: float = 10) -> None:

@@ -37,9 +37,13 @@ def running_worker(env: dict[str, str], queue: str, log: Path):
     ]  # fmt: skip
     with log.open("w") as out:
         worker = subprocess.Popen(  # noqa: S603 (the project's own worker)
-            command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+            command,
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
         try:
             yield worker
         finally:

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from programmes.models import Invitation
-from programmes.services.invitations import MAX_IMPORT_BYTES
+from programmes.services.invitation_import import MAX_IMPORT_BYTES
 
 pytestmark = pytest.mark.django_db
 

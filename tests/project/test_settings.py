@@ -88,6 +88,51 @@ def test_production_uses_the_site_url_and_sender_it_is_given(tmp_path):
     assert _setting(env, "DEFAULT_FROM_EMAIL") == "Mentoring <noreply@mentoring.example.org>"
 
 
+MAIL_SETTINGS = (
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "EMAIL_USE_SSL",
+)
+
+
+def _mail_settings(env: dict[str, str]) -> list[str]:
+    names = ", ".join(f"s.{name}" for name in MAIL_SETTINGS)
+    result = manage(
+        "shell", "-c", f"from django.conf import settings as s; print({names}, sep='|')", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1].split("|")
+
+
+@pytest.mark.parametrize(
+    ("email_url", "expected"),
+    [
+        (
+            "smtp+tls://mailer:secret@smtp.example.org:587",
+            ["smtp.example.org", "587", "mailer", "secret", "True", "False"],
+        ),
+        (
+            "smtp+ssl://mailer:secret@smtp.example.org:465",
+            ["smtp.example.org", "465", "mailer", "secret", "False", "True"],
+        ),
+    ],
+)
+def test_production_sends_mail_over_the_smtp_server_of_email_url(tmp_path, email_url, expected):
+    backend, *server = _mail_settings(production_env(tmp_path, EMAIL_URL=email_url))
+    assert backend == "django.core.mail.backends.smtp.EmailBackend"
+    assert server == expected
+
+
+def test_in_development_mail_goes_to_the_console(tmp_path):
+    backend, *server = _mail_settings(project_env(tmp_path))
+    assert backend == "django.core.mail.backends.console.EmailBackend"
+    assert server == ["None", "None", "None", "None", "False", "False"]
+
+
 def test_in_development_the_site_url_follows_the_port(tmp_path):
     assert _setting(project_env(tmp_path), "SITE_URL") == "http://127.0.0.1:8000"
     assert _setting(project_env(tmp_path, PORT="9000"), "SITE_URL") == "http://127.0.0.1:9000"
@@ -98,16 +143,24 @@ def test_in_development_the_site_url_follows_the_port(tmp_path):
 def test_the_image_build_step_gives_production_settings_every_value_they_need(tmp_path):
     """The Dockerfile's collectstatic step runs with production settings and throwaway values."""
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
-    step = re.search(r"^RUN (MENTORING_ENV=production.*?collectstatic --noinput)$", dockerfile,
-                     flags=re.MULTILINE | re.DOTALL)  # fmt: skip
+    step = re.search(
+        r"^RUN (MENTORING_ENV=production.*?collectstatic --noinput)$",
+        dockerfile,
+        flags=re.MULTILINE | re.DOTALL,
+    )
     assert step, "the Dockerfile collects static files with production settings"
     command = step.group(1).replace("collectstatic --noinput", "check --fail-level ERROR")
     command = command.replace("sqlite:////tmp/build.sqlite3", f"sqlite:///{tmp_path}/build.sqlite3")
     env = project_env(tmp_path, PATH=f"{Path(PYTHON).parent}:{os.environ['PATH']}")
     result = subprocess.run(  # noqa: S603 (the project's own build step)
-        ["/bin/sh", "-c", command], cwd=BASE_DIR, env=env, capture_output=True, text=True,
-        timeout=60, check=False,
-    )  # fmt: skip
+        ["/bin/sh", "-c", command],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from sessions.models import Meeting
-from sessions.selectors_notes import stage_progress
+from sessions.selectors.notes import stage_progress
 from sessions.services.notes import note_save
 
 from .notes_setup import make_meeting, pair, sign_in  # noqa: F401

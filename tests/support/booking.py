@@ -27,11 +27,15 @@ def open_every_day(mentor) -> None:
 
     AvailabilityWindow.objects.bulk_create(
         AvailabilityWindow(
-            mentor=mentor, weekday=day, start_time=dt.time(7), end_time=dt.time(21),
-            time_zone="Europe/London", modes=["video", "phone"],
+            mentor=mentor,
+            weekday=day,
+            start_time=dt.time(7),
+            end_time=dt.time(21),
+            time_zone="Europe/London",
+            modes=["video", "phone"],
         )
         for day in range(7)
-    )  # fmt: skip
+    )
 
 
 def slots(count: int) -> list[dt.datetime]:

@@ -20,7 +20,7 @@ from tests.wellbeing.checkin_setup import (
     welfare_lead,  # noqa: F401 (fixture)
 )
 from wellbeing.models import CheckIn
-from wellbeing.services.aggregates import (
+from wellbeing.selectors.aggregates import (
     HIDDEN,
     SHOWN,
     SMALL,

@@ -17,7 +17,7 @@ from programmes.demo import DEMO_PASSWORD
 from programmes.models import Membership, Programme
 from wellbeing.instruments import WHO5
 from wellbeing.models import CheckIn, SupportRequest, SupportService, WellbeingSettings
-from wellbeing.services.aggregates import SHOWN, SMALL, programme_aggregates
+from wellbeing.selectors.aggregates import SHOWN, SMALL, programme_aggregates
 from wellbeing.services.directory import DEFAULT_SERVICES
 
 pytestmark = pytest.mark.django_db

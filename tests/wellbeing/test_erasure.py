@@ -345,9 +345,14 @@ def test_the_persons_notifications_and_reminder_choices_go(client, world, mentee
     now = timezone.now()
     for person in (mentee, mentor):
         Notification.objects.create(
-            kind="event:meeting_booked", subject_key=f"event:{person.pk}", recipient=person,
-            due_at=now, status="sent", title="Meeting booked", delivered_at=now,
-        )  # fmt: skip
+            kind="event:meeting_booked",
+            subject_key=f"event:{person.pk}",
+            recipient=person,
+            due_at=now,
+            status="sent",
+            title="Meeting booked",
+            delivered_at=now,
+        )
     NotificationPreference.objects.create(user=mentee, kind="meeting_upcoming", channel="off")
     close(client, mentee)
     assert not Notification.objects.filter(recipient=mentee).exists()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sessions.models import Meeting, MeetingFeedback
 from tests.wellbeing.checkin_setup import make_mentorship, make_person
-from wellbeing.services.aggregates import RatingFigures, meeting_ratings
+from wellbeing.selectors.aggregates import RatingFigures, meeting_ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,14 @@ def rate(programme, ratings: list[int], *, mentee=None, mentor=None) -> None:
     for n, rating in enumerate(ratings):
         starts = timezone.now() - dt.timedelta(days=n + 1)
         meeting = Meeting.objects.create(
-            mentorship=pair, mentor=mentor, mentee=mentee, starts_at=starts,
-            ends_at=starts + dt.timedelta(minutes=50), mode="video", status="held",
-        )  # fmt: skip
+            mentorship=pair,
+            mentor=mentor,
+            mentee=mentee,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(minutes=50),
+            mode="video",
+            status="held",
+        )
         MeetingFeedback.objects.create(meeting=meeting, mentee=mentee, rating=rating)
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from mentoring.notifications import services
+from mentoring.notifications import preferences
 from mentoring.notifications.models import Notification, NotificationPreference
 from programmes.models import Membership, Programme
 from tests.factories import MembershipFactory, ProgrammeFactory
@@ -56,7 +56,7 @@ def rows(user) -> list[Notification]:
 
 
 def opt_in(user, channel="email"):
-    services.preferences_update(user=user, channels={KIND: channel})
+    preferences.preferences_update(user=user, channels={KIND: channel})
     checkin_invitations_start(user=user)
 
 
@@ -76,7 +76,7 @@ def test_nobody_is_invited_without_opting_in(mentee, deliver):
     with time_machine.travel(NOW + 60 * DAY, tick=False):
         assert deliver() == []
     assert rows(mentee) == []
-    assert services.preference_for(mentee.pk, KIND) == "off"
+    assert preferences.preference_for(mentee.pk, KIND) == "off"
 
 
 def test_opting_in_without_a_check_in_invites_now(programme, mentee, deliver):
@@ -229,7 +229,7 @@ def test_opting_in_after_the_invitation_was_cancelled_today_brings_it_back(progr
 def test_an_invitation_is_cancelled_once_the_person_opted_out(programme, mentee, deliver):
     opt_in(mentee)
     # Turning it off on the settings page cancels the waiting invitation at once.
-    services.preferences_update(user=mentee, channels={KIND: "off"})
+    preferences.preferences_update(user=mentee, channels={KIND: "off"})
 
     assert deliver() == []
     assert invitations_for(mentee) == []
@@ -284,7 +284,7 @@ def test_in_a_weekly_digest_the_chain_goes_on(programme, mentee, deliver):
 
 
 def test_a_choice_made_on_the_settings_page_starts_and_stops_invitations(programme, mentee):
-    services.preferences_update(user=mentee, channels={KIND: "email"})
+    preferences.preferences_update(user=mentee, channels={KIND: "email"})
     checkin_invitations_changed(user_id=mentee.pk, channel="email")
     assert [r.status for r in rows(mentee)] == [Notification.Status.PENDING]
 
@@ -327,21 +327,21 @@ def test_the_owner_turns_invitations_on_and_off(client, programme, mentee):
     assert response.status_code == 302
     assert response["Location"] == f"{HOME_URL}#checkin-invitations"
     assert "every 30 days" in messages_of(response)[0]
-    assert services.preference_for(mentee.pk, KIND) == "email"
+    assert preferences.preference_for(mentee.pk, KIND) == "email"
     assert [r.status for r in rows(mentee)] == [Notification.Status.PENDING]
 
     response = client.post(SWITCH_URL, {})
-    assert services.preference_for(mentee.pk, KIND) == "off"
+    assert preferences.preference_for(mentee.pk, KIND) == "off"
     assert [r.status for r in rows(mentee)] == [Notification.Status.CANCELLED]
 
 
 def test_turning_the_switch_on_keeps_a_weekly_digest_choice(client, programme, mentee):
-    services.preferences_update(user=mentee, channels={KIND: "digest"})
+    preferences.preferences_update(user=mentee, channels={KIND: "digest"})
     sign_in(client, mentee)
 
     client.post(SWITCH_URL, {"invite": "on"})
 
-    assert services.preference_for(mentee.pk, KIND) == "digest"
+    assert preferences.preference_for(mentee.pk, KIND) == "digest"
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, mentee):
@@ -364,9 +364,9 @@ def test_another_person_cannot_change_someone_elses_invitations(client, programm
 
     client.post(SWITCH_URL, {"user": mentee.pk, "user_id": mentee.pk})
 
-    assert services.preference_for(mentee.pk, KIND) == "email"
+    assert preferences.preference_for(mentee.pk, KIND) == "email"
     assert [r.status for r in rows(mentee)] == [Notification.Status.PENDING]
-    assert services.preference_for(other.pk, KIND) == "off"
+    assert preferences.preference_for(other.pk, KIND) == "off"
 
 
 def test_an_outsider_can_save_the_choice_but_gets_no_invitation(client, outsider):

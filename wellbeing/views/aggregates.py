@@ -7,7 +7,7 @@ from django.shortcuts import render
 from programmes.access import coordinator_required
 
 from ..instruments import WHO5
-from ..services.aggregates import SMALL_GROUP, meeting_ratings, programme_aggregates
+from ..selectors.aggregates import SMALL_GROUP, meeting_ratings, programme_aggregates
 
 
 @coordinator_required

@@ -22,6 +22,7 @@ from programmes.models import Programme
 
 from ..forms.support import ReferralForm, SupportRequestForm, SupportRequestUpdateForm
 from ..models import Referral, SupportRequest, SupportService
+from ..selectors import support as selectors
 from ..services import support as services
 from ..services.access import SUPPORT_REQUEST, access_record
 
@@ -83,22 +84,23 @@ def support_request_create(request, slug: str):
 @login_required
 def support_request_list(request):
     user = request.user
-    is_lead = services.leads_anywhere(user=user)
+    is_lead = selectors.leads_anywhere(user=user)
     inbox = is_lead and request.GET.get("view") != "mine"
-    requests = (
-        services.support_inbox_for(user=user) if inbox else services.support_requests_of(user=user)
-    )
+    if inbox:
+        requests = selectors.support_inbox_for(user=user)
+    else:
+        requests = selectors.support_requests_of(user=user)
     context = {
         "is_lead": is_lead,
         "inbox": inbox,
         "page_obj": _page(request, requests),
         "waiting_count": (
-            services.support_inbox_for(user=user).filter(status=Status.OPEN).count()
+            selectors.support_inbox_for(user=user).filter(status=Status.OPEN).count()
             if is_lead
             else 0
         ),
         # A handful at most: each is answered or declined on its own page.
-        "referrals": [] if inbox else list(services.referrals_waiting_for(user=user)[:PER_PAGE]),
+        "referrals": [] if inbox else list(selectors.referrals_waiting_for(user=user)[:PER_PAGE]),
     }
     return render(request, "wellbeing/support_request_list.html", context)
 
@@ -186,7 +188,7 @@ def support_request_update(request, pk: int):
 def referral_create(request, mentorship_pk: int):
     """The mentor suggests support (POST); the page shows what they suggested and its status."""
     mentorship = get_object_or_404(
-        services.mentorship_as_mentor(user=request.user, pk=mentorship_pk)
+        selectors.mentorship_as_mentor(user=request.user, pk=mentorship_pk)
     )
     can_suggest = mentorship.status in services.REFERRAL_OPEN_STATUSES
     if request.method == "POST" and not can_suggest:
@@ -224,7 +226,7 @@ def referral_create(request, mentorship_pk: int):
             "programme": mentorship.programme,
             "form": form,
             "can_suggest": can_suggest,
-            "page_obj": _page(request, services.referrals_proposed_in(mentorship=mentorship)),
+            "page_obj": _page(request, selectors.referrals_proposed_in(mentorship=mentorship)),
         },
     )
 
@@ -257,7 +259,7 @@ def _respond_page(request, referral: Referral, form=None, status: int = 200):
 def referral_respond(request, pk: int):
     """The mentee reads a suggested referral and confirms (with contact details) or declines."""
     referral = get_object_or_404(
-        services.referrals_for_mentee(user=request.user).select_related(
+        selectors.referrals_for_mentee(user=request.user).select_related(
             "mentorship__mentor", "mentorship__programme", "service"
         ),
         pk=pk,

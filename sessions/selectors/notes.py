@@ -6,8 +6,8 @@ from django.db.models import F, Q, QuerySet
 
 from matching.models import Mentorship
 
-from . import frameworks
-from .models import ActionItem, Meeting, MentoringAgreement, SessionNote
+from .. import frameworks
+from ..models import ActionItem, Meeting, MentoringAgreement, SessionNote
 
 
 def my_open_action_items(*, user, done: bool = False) -> QuerySet[ActionItem]:

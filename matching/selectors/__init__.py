@@ -15,10 +15,10 @@ from django.utils import timezone
 from mentoring.accounts.models import User
 from programmes.models import Membership, Programme
 
-from .candidates import candidate_for, candidates_for_programme, weights_and_rules_for
-from .engine.scoring import rank_mentors
-from .engine.types import CRITERIA, Candidate, Score
-from .models import ClosingReview, MatchingSettings, MentorRequest, Mentorship
+from ..candidates import candidate_for, candidates_for_programme, weights_and_rules_for
+from ..engine.scoring import rank_mentors
+from ..engine.types import CRITERIA, Candidate, Score
+from ..models import ClosingReview, MatchingSettings, MentorRequest, Mentorship
 
 Role = Membership.Role
 SHORT_LIST = 5

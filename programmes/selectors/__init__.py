@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from mentoring.accounts.models import Profile
 
-from .models import Application, ApplicationQuestion, Invitation, Membership, Programme
-from .signals import member_next_steps
+from ..models import Application, ApplicationQuestion, Invitation, Membership, Programme
+from ..signals import member_next_steps
 
 Role = Membership.Role
 HOME_SUGGESTIONS = 3

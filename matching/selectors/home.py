@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from programmes.selectors import NextStep
 
-from .models import MentorRequest, Mentorship
+from ..models import MentorRequest, Mentorship
 
 
 def home_next_steps(*, user, programme_ids: list[int]) -> dict[tuple[int, str], NextStep]:

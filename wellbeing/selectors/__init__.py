@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from matching.models import Mentorship
 from programmes.models import Membership, Programme
 
-from .models import CheckIn, SupportService
-from .services.checkins import CHECKIN_ROLES, CURRENT_MENTORSHIP
+from ..models import CheckIn, SupportService
+from ..services.checkins import CHECKIN_ROLES, CURRENT_MENTORSHIP
 
 TREND_POINTS = 12
 

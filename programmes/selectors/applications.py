@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from mentoring.accounts.models import User
 
-from .models import Application, ApplicationQuestion, Membership, Programme
+from ..models import Application, ApplicationQuestion, Membership, Programme
 
 MEMBER_ROLES = (Membership.Role.MENTOR, Membership.Role.MENTEE)
 STATUS_ALL = "all"  # the review queue's "every status" filter

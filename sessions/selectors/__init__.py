@@ -12,7 +12,7 @@ from django.utils import timezone
 from matching.models import Mentorship
 from mentoring.accounts.models import User
 
-from .models import AvailabilitySlot, AvailabilityWindow, Blackout, Meeting, SessionNote
+from ..models import AvailabilitySlot, AvailabilityWindow, Blackout, Meeting, SessionNote
 
 
 @dataclass(frozen=True)
