@@ -1,0 +1,40 @@
+"""Notifications' part of the privacy rights: the person's reminders and choices."""
+
+from __future__ import annotations
+
+from mentoring.accounts.privacy_registry import (
+    Closure,
+    fields_of,
+    register_erasure_step,
+    register_export_section,
+)
+
+from .models import Notification, NotificationPreference
+
+
+def _notifications(user) -> list[dict]:
+    rows = Notification.objects.filter(recipient=user).order_by("created_at")
+    return [
+        fields_of(n, ("kind", "occurrence", "status", "title", "due_at", "sent_at", "read_at"))
+        for n in rows
+    ] + [
+        fields_of(p, ("kind", "channel", "updated_at"))
+        for p in NotificationPreference.objects.filter(user=user).order_by("kind")
+    ]
+
+
+def _erase(closure: Closure) -> None:
+    # Their notifications list (titles name other people) and waiting reminders.
+    Notification.objects.filter(recipient=closure.person).delete()
+    NotificationPreference.objects.filter(user=closure.person).delete()
+
+
+def register() -> None:
+    covers = ("notifications.Notification", "notifications.NotificationPreference")
+    register_export_section(
+        "notifications",
+        _notifications,
+        title="Reminders and your choices about them",
+        covers=covers,
+    )
+    register_erasure_step("notifications", _erase, stage="erase", covers=covers)
