@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 
 from .models import MatchingPreferences, Profile, User
 from .privacy_registry import (
@@ -72,6 +73,8 @@ def _anonymise(closure: Closure) -> None:
     person = closure.person
     EmailAddress.objects.filter(user=person).delete()
     Authenticator.objects.filter(user=person).delete()
+    # Where and on what they signed in (addresses, browsers) is theirs too.
+    UserSession.objects.filter(user=person).delete()
     _blank_profile(person)
     person.full_name = FORMER_MEMBER
     person.preferred_name = ""
@@ -116,7 +119,12 @@ def register() -> None:
         "accounts",
         _anonymise,
         stage="anonymise",
-        covers=("accounts.Profile", "account.EmailAddress", "mfa.Authenticator"),
+        covers=(
+            "accounts.Profile",
+            "account.EmailAddress",
+            "mfa.Authenticator",
+            "usersessions.UserSession",
+        ),
     )
     register_kept(
         "admin.LogEntry",
