@@ -12,6 +12,7 @@ from mentoring.accounts.privacy_registry import (
     register_erasure_step,
     register_export_section,
 )
+from mentoring.vocabulary import MeetingMode
 
 from .models import (
     ActionItem,
@@ -220,6 +221,19 @@ def _calendar_feed(user) -> dict:
     return {"has_a_calendar_feed": feed is not None, "set_up_at": feed.created_at if feed else None}
 
 
+def _readable_availability(data: dict) -> dict:
+    modes = dict(MeetingMode.choices)
+
+    def words(rows: list[dict]) -> list[dict]:
+        return [{**r, "modes": [modes.get(m, m) for m in r["modes"] or []]} for r in rows]
+
+    return {
+        **data,
+        "weekly_windows": words(data["weekly_windows"]),
+        "one_off_slots": words(data["one_off_slots"]),
+    }
+
+
 def _end(closure: Closure) -> None:
     # The other person hears of the closure by email; a new sequence updates calendars.
     Meeting.objects.of_member(closure.person).filter(
@@ -284,7 +298,8 @@ SECTIONS = (
 
 def register() -> None:
     for key, build, title, covers in SECTIONS:
-        register_export_section(key, build, title=title, covers=covers)
+        readable = _readable_availability if key == "availability" else None
+        register_export_section(key, build, title=title, covers=covers, readable=readable)
     register_erasure_step("sessions", _end, stage="end", covers=_labels("Meeting"))
     register_erasure_step(
         "sessions",

@@ -10,6 +10,7 @@ from mentoring.accounts.privacy_registry import (
     register_export_section,
 )
 
+from .instruments import INSTRUMENTS
 from .models import AccessLog, CheckIn, Referral, SupportRequest
 
 
@@ -26,6 +27,24 @@ def _checkins(user) -> list[dict]:
         }
         for c in rows
     ]
+
+
+def _readable_checkin(row: dict) -> dict:
+    """The instrument's name, the band's label and each answer in the form's words."""
+    instrument = INSTRUMENTS.get(row["instrument"])
+    if instrument is None:
+        return row
+    band = instrument.band_named(row["band"])
+    options = dict(instrument.options)
+    return {
+        **row,
+        "instrument": instrument.name,
+        "answers": [
+            f"{item}: {options.get(answer, answer)}"
+            for item, answer in zip(instrument.items, row["answers"], strict=False)
+        ],
+        "band": band.label if band else row["band"],
+    }
 
 
 def _support_requests(user) -> list[dict]:
@@ -106,7 +125,11 @@ def _erase(closure: Closure) -> None:
 
 def register() -> None:
     register_export_section(
-        "checkins", _checkins, title="Wellbeing check-ins", covers=("wellbeing.CheckIn",)
+        "checkins",
+        _checkins,
+        title="Wellbeing check-ins",
+        covers=("wellbeing.CheckIn",),
+        readable=lambda rows: [_readable_checkin(row) for row in rows],
     )
     register_export_section(
         "support_requests",

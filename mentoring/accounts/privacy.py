@@ -6,6 +6,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 
+from mentoring.vocabulary import Framework, MeetingMode
+
 from .models import MatchingPreferences, Profile, User
 from .privacy_registry import (
     FORMER_MEMBER,
@@ -51,6 +53,18 @@ def _profile(user: User) -> dict | None:
 def _matching_preferences(user: User) -> dict | None:
     prefs = MatchingPreferences.objects.filter(user=user).first()
     return all_fields_of(prefs) if prefs else None
+
+
+def _readable_profile(row: dict) -> dict | None:
+    return with_choice_labels(
+        Profile,
+        row,
+        lists={
+            "meeting_modes": MeetingMode.choices,
+            "frameworks_taught": Framework.choices,
+            "frameworks_practised": Framework.choices,
+        },
+    )
 
 
 def _erase(closure: Closure) -> None:
@@ -103,7 +117,7 @@ def register() -> None:
         _profile,
         title="Your profile",
         covers=("accounts.Profile",),
-        readable=lambda row: with_choice_labels(Profile, row),
+        readable=_readable_profile,
     )
     register_export_section(
         "matching_preferences",

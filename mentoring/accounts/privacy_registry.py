@@ -154,12 +154,22 @@ def all_fields_of(obj, *, skip=("id", "user")) -> dict[str, Any]:
     }
 
 
-def with_choice_labels(model, row: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The row with each code of a field with choices replaced by its label."""
+def with_choice_labels(
+    model, row: dict[str, Any] | None, *, lists: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """The row with each code replaced by its label, for the summary a person reads.
+
+    Codes of a field with choices become its labels; `lists` maps a key holding a list
+    of codes (a JSON field) to the choices that name them.
+    """
     if row is None:
         return None
     out = dict(row)
     for name, value in row.items():
+        if lists and name in lists and isinstance(value, list):
+            labels = dict(lists[name])
+            out[name] = [labels.get(code, code) for code in value]
+            continue
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:  # a computed key, not a field
@@ -167,3 +177,8 @@ def with_choice_labels(model, row: dict[str, Any] | None) -> dict[str, Any] | No
         if field.choices and value not in (None, ""):
             out[name] = dict(field.flatchoices).get(value, value)
     return out
+
+
+def humanise(code: str) -> str:
+    """A last resort for a code with no label: "request_accepted" -> "Request accepted"."""
+    return code.replace("_", " ").replace("-", " ").strip().capitalize()

@@ -5,10 +5,13 @@ from __future__ import annotations
 from mentoring.accounts.privacy_registry import (
     Closure,
     fields_of,
+    humanise,
     register_erasure_step,
     register_export_section,
+    with_choice_labels,
 )
 
+from . import registry
 from .models import Notification, NotificationPreference
 
 
@@ -21,6 +24,25 @@ def _notifications(user) -> list[dict]:
         fields_of(p, ("kind", "channel", "updated_at"))
         for p in NotificationPreference.objects.filter(user=user).order_by("kind")
     ]
+
+
+EVENT_PREFIX = "event:"
+
+
+def kind_label(code: str) -> str:
+    """What a person calls a kind: its registered label, or the event's name in words."""
+    registered = registry.kind(code)
+    if registered is not None:
+        return registered.label
+    return humanise(code.removeprefix(EVENT_PREFIX))
+
+
+def _readable(rows: list[dict]) -> list[dict]:
+    out = []
+    for row in rows:
+        row = with_choice_labels(NotificationPreference, with_choice_labels(Notification, row))
+        out.append({**row, "kind": kind_label(row["kind"])})
+    return out
 
 
 def _erase(closure: Closure) -> None:
@@ -36,5 +58,6 @@ def register() -> None:
         _notifications,
         title="Reminders and your choices about them",
         covers=covers,
+        readable=_readable,
     )
     register_erasure_step("notifications", _erase, stage="erase", covers=covers)
