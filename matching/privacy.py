@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from mentoring.accounts.privacy_registry import (
+from mentoring.notifications.emails import send_email
+from mentoring.privacy import (
     Closure,
     fields_of,
     register_erasure_step,
     register_export_section,
     register_kept,
 )
-from mentoring.notifications.emails import send_email
 
 from .models import ClosingReview, DeclaredConflict, MentorRequest, Mentorship
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from mentoring.accounts.privacy_registry import (
+from mentoring.privacy import (
     Closure,
     fields_of,
     former_member_email,

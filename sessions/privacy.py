@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import F, Prefetch, Q
 
-from mentoring.accounts.privacy_registry import (
+from mentoring.privacy import (
     Closure,
     fields_of,
     register_erasure_step,
@@ -291,15 +291,20 @@ SECTIONS = (
     ("reflections", _reflections, "Your reflections", _labels("Reflection")),
     ("action_items", _action_items, "Action items", _labels("ActionItem")),
     ("mentoring_agreements", _agreements, "Mentoring agreements", _labels("MentoringAgreement")),
-    ("availability", _availability, "Your availability", AVAILABILITY),
     ("calendar_feed", _calendar_feed, "Your calendar feed", _labels("CalendarFeed")),
 )
 
 
 def register() -> None:
     for key, build, title, covers in SECTIONS:
-        readable = _readable_availability if key == "availability" else None
-        register_export_section(key, build, title=title, covers=covers, readable=readable)
+        register_export_section(key, build, title=title, covers=covers)
+    register_export_section(
+        "availability",
+        _availability,
+        title="Your availability",
+        covers=AVAILABILITY,
+        readable=_readable_availability,
+    )
     register_erasure_step("sessions", _end, stage="end", covers=_labels("Meeting"))
     register_erasure_step(
         "sessions",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mentoring.accounts.privacy_registry import (
+from mentoring.privacy import (
     FORMER_MEMBER,
     Closure,
     fields_of,
@@ -45,6 +45,10 @@ def _readable_checkin(row: dict) -> dict:
         ],
         "band": band.label if band else row["band"],
     }
+
+
+def _readable_checkins(rows: list[dict]) -> list[dict]:
+    return [_readable_checkin(row) for row in rows]
 
 
 def _support_requests(user) -> list[dict]:
@@ -129,7 +133,7 @@ def register() -> None:
         _checkins,
         title="Wellbeing check-ins",
         covers=("wellbeing.CheckIn",),
-        readable=lambda rows: [_readable_checkin(row) for row in rows],
+        readable=_readable_checkins,
     )
     register_export_section(
         "support_requests",

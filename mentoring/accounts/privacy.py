@@ -6,10 +6,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 
-from mentoring.vocabulary import Framework, MeetingMode
-
-from .models import MatchingPreferences, Profile, User
-from .privacy_registry import (
+from mentoring.privacy import (
     FORMER_MEMBER,
     Closure,
     all_fields_of,
@@ -20,6 +17,9 @@ from .privacy_registry import (
     register_kept,
     with_choice_labels,
 )
+from mentoring.vocabulary import Framework, MeetingMode
+
+from .models import MatchingPreferences, Profile, User
 
 
 def _account(user: User) -> dict:
@@ -65,6 +65,10 @@ def _readable_profile(row: dict) -> dict | None:
             "frameworks_practised": Framework.choices,
         },
     )
+
+
+def _readable_preferences(row: dict) -> dict | None:
+    return with_choice_labels(MatchingPreferences, row)
 
 
 def _erase(closure: Closure) -> None:
@@ -124,7 +128,7 @@ def register() -> None:
         _matching_preferences,
         title="Your private matching preferences",
         covers=("accounts.MatchingPreferences",),
-        readable=lambda row: with_choice_labels(MatchingPreferences, row),
+        readable=_readable_preferences,
     )
     register_erasure_step(
         "accounts", _erase, stage="erase", covers=("accounts.MatchingPreferences",)

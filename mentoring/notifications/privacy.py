@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mentoring.accounts.privacy_registry import (
+from mentoring.privacy import (
     Closure,
     fields_of,
     humanise,

@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.test.utils import isolate_apps
 
-from mentoring.accounts import privacy_registry
-from mentoring.accounts.privacy_registry import covered_models
+from mentoring import privacy as privacy_registry
+from mentoring.privacy import covered_models
 
 
 def _label(model) -> str:

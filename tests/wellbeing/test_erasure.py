@@ -13,7 +13,7 @@ from django.urls import reverse
 from matching.models import ClosingReview, DeclaredConflict, MentorRequest, Mentorship
 from matching.privacy import REMOVED_TEXT
 from mentoring.accounts.models import MatchingPreferences, Profile, User
-from mentoring.accounts.privacy_registry import FORMER_MEMBER, former_member_email
+from mentoring.privacy import FORMER_MEMBER, former_member_email
 from programmes.models import Application, Invitation, Membership
 from tests.factories import PASSWORD, ApplicationFactory, MembershipFactory, UserFactory
 from wellbeing.models import AccessLog, CheckIn, Referral, SupportRequest

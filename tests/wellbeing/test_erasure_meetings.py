@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from mentoring.accounts.privacy_registry import FORMER_MEMBER
+from mentoring.privacy import FORMER_MEMBER
 from sessions.models import (
     ActionItem,
     AgendaItem,

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from matching.models import ClosingReview, DeclaredConflict, Mentorship
 from mentoring.accounts.models import MatchingPreferences, Profile
-from mentoring.accounts.privacy_registry import SECTIONS
+from mentoring.privacy import SECTIONS
 from programmes.models import Membership
 from tests.factories import ApplicationFactory
 from wellbeing.models import AccessLog

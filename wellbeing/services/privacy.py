@@ -1,6 +1,6 @@
 """People's privacy rights: download everything held about them, and close their account.
 
-Each app contributes its part through `mentoring.accounts.privacy_registry` (from its
+Each app contributes its part through `mentoring.privacy` (from its
 `AppConfig.ready()`); this module only runs the contributions.
 
 The download is a ZIP of `data.json` and a readable `summary.html`, built from the
@@ -31,13 +31,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from mentoring.accounts.models import User
-from mentoring.accounts.privacy_registry import (
+from mentoring.notifications.emails import send_email
+from mentoring.privacy import (
     Closure,
     closure_checks,
     erasure_steps,
     export_sections,
 )
-from mentoring.notifications.emails import send_email
 from programmes.errors import ProgrammeError
 
 # Download my data --------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """People's privacy rights, contributed by the apps that hold the data.
 
 A person can download everything the platform holds about them and can close their
-account. The accounts layer cannot import the apps above it, so each app registers,
+account. This module sits below every app and imports none of them, so each app registers,
 from its `AppConfig.ready()`, the export sections that show its records, the checks
 that may refuse a closure, and the erasure steps that end, erase and anonymise its
 records; the app that offers the two pages only runs them (`wellbeing.services.privacy`).
