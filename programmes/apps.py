@@ -11,8 +11,11 @@ class ProgrammesConfig(AppConfig):
         from mentoring.accounts import session_policy
         from mentoring.notifications import registry
 
-        from . import reminders, selectors
+        from . import privacy, reminders, selectors
         from .services.invitations import invitation_email_render
+
+        # The records this app holds in a person's download and account closure.
+        privacy.register()
 
         reminders.register()
         session_policy.register_privileged_check(selectors.holds_privileged_role)

@@ -11,6 +11,9 @@ class MentoringSessionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers, reminders  # noqa: F401  (receivers connect themselves)
+        from . import privacy, receivers, reminders  # noqa: F401  (receivers connect themselves)
+
+        # The records this app holds in a person's download and account closure.
+        privacy.register()
 
         reminders.register()

@@ -9,6 +9,9 @@ class WellbeingConfig(AppConfig):
     verbose_name = "Wellbeing"
 
     def ready(self) -> None:
-        from . import reminders
+        from . import privacy, reminders
+
+        # The records this app holds in a person's download and account closure.
+        privacy.register()
 
         reminders.register()

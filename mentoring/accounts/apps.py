@@ -11,7 +11,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account import signals as allauth_signals
 
-        from . import signals, throttle
+        from . import privacy, signals, throttle
+
+        # The records this app holds in a person's download and account closure.
+        privacy.register()
 
         signals.connect()
         # Sign-in throttling: security counters in the database, lifted by the owner.

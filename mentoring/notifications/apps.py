@@ -9,7 +9,10 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import registry
+        from . import privacy, registry
         from .services import DIGEST
+
+        # The records this app holds in a person's download and account closure.
+        privacy.register()
 
         registry.register_kind(DIGEST)

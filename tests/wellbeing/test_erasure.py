@@ -11,11 +11,12 @@ from django.db import connection
 from django.urls import reverse
 
 from matching.models import ClosingReview, DeclaredConflict, MentorRequest, Mentorship
+from matching.privacy import REMOVED_TEXT
 from mentoring.accounts.models import MatchingPreferences, Profile, User
+from mentoring.privacy import FORMER_MEMBER, former_member_email
 from programmes.models import Application, Invitation, Membership
 from tests.factories import PASSWORD, ApplicationFactory, MembershipFactory, UserFactory
 from wellbeing.models import AccessLog, CheckIn, Referral, SupportRequest
-from wellbeing.services.privacy import FORMER_MEMBER, REMOVED_TEXT, former_member_email
 
 from .support_setup import (
     html_part,

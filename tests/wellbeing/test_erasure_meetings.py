@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from mentoring.privacy import FORMER_MEMBER
 from sessions.models import (
     ActionItem,
     AgendaItem,
@@ -22,7 +23,6 @@ from sessions.models import (
     Reflection,
     SessionNote,
 )
-from wellbeing.services.privacy import FORMER_MEMBER
 
 from .support_setup import make_member, make_mentorship
 from .test_erasure import close

@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from matching.models import ClosingReview, DeclaredConflict, Mentorship
 from mentoring.accounts.models import MatchingPreferences, Profile
+from mentoring.privacy import SECTIONS
 from programmes.models import Membership
 from tests.factories import ApplicationFactory
 from wellbeing.models import AccessLog
-from wellbeing.services.privacy import SECTIONS, data_export_build
+from wellbeing.services.privacy import data_export_build
 
 from .support_setup import (
     make_checkin,
