@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from mentoring.forms import INVALID_FORM_MESSAGE, form_error, render_form
 from programmes.models import Programme
 
 from ..errors import MatchingError
@@ -99,7 +100,7 @@ def mentor_detail(request, slug: str, mentor_id: int):
 
 @login_required
 @require_POST
-def request_create(request, slug: str, mentor_id: int):
+def request_create(request: HttpRequest, slug: str, mentor_id: int) -> HttpResponse:
     programme = _programme_for_mentee(request, slug)
     form = RequestForm(request.POST)
     if form.is_valid():
@@ -111,7 +112,7 @@ def request_create(request, slug: str, mentor_id: int):
                 message=form.cleaned_data["message"],
             )
         except MatchingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             until = date_format(timezone.localtime(sent.expires_at), "j F")
             messages.success(
@@ -120,7 +121,7 @@ def request_create(request, slug: str, mentor_id: int):
                 f"{until} to reply, and we will email you when they do.",
             )
             return redirect("matching:request_detail", pk=sent.pk)
-    for error in form.non_field_errors() or ["Please correct the errors below."]:
+    for error in form.non_field_errors() or [INVALID_FORM_MESSAGE]:
         messages.error(request, error)
     offer = mentor_offer_for(programme=programme, mentee=request.user, mentor_id=mentor_id)
     if offer is None:
@@ -155,7 +156,7 @@ def conflict_declare(request, slug: str, mentor_id: int):
 
 
 @login_required
-def mentor_settings(request, slug: str):
+def mentor_settings(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(programmes_as_mentor(user=request.user), slug=slug)
     membership = mentorship_services.mentor_membership(
         programme=programme, mentor_id=request.user.pk
@@ -168,19 +169,17 @@ def mentor_settings(request, slug: str):
         "accepting_mentees": membership.accepting_mentees,
     }
     form = MentorSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                mentorship_services.mentor_settings_update(
-                    programme=programme, mentor_id=request.user.pk, **form.cleaned_data
-                )
-            except MatchingError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                messages.success(request, f"Your mentor settings for {programme.name} are saved.")
-                return redirect("matching:mentor_settings", slug=programme.slug)
-        messages.error(request, "Please correct the errors below.")
-    return render(
+    if request.method == "POST" and form.is_valid():
+        try:
+            mentorship_services.mentor_settings_update(
+                programme=programme, mentor_id=request.user.pk, **form.cleaned_data
+            )
+        except MatchingError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"Your mentor settings for {programme.name} are saved.")
+            return redirect("matching:mentor_settings", slug=programme.slug)
+    return render_form(
         request,
         "matching/mentor_settings.html",
         {
@@ -190,5 +189,4 @@ def mentor_settings(request, slug: str):
             "capacity": membership.capacity or 0,
             "form": form,
         },
-        status=400 if request.method == "POST" else 200,
     )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from mentoring.forms import form_error, refuse_form
 from programmes.access import member_or_coordinator_mfa_redirect
 
 from ..errors import MatchingError
@@ -91,11 +93,12 @@ def _act(request, mentorship: Mentorship, action, success: str, **kwargs):
     return redirect("matching:mentorship_detail", pk=mentorship.pk)
 
 
-def _form_failed(request, mentorship, name: str, form, error: MatchingError | None = None):
+def _form_failed(
+    request: HttpRequest, mentorship, name: str, form, error: MatchingError | None = None
+) -> HttpResponse:
     if error is not None:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-    messages.error(request, "Please correct the errors below.")
-    return _render_detail(request, mentorship, status=400, **{name: form})
+        form_error(form, error)
+    return _render_detail(request, mentorship, status=refuse_form(request), **{name: form})
 
 
 @login_required

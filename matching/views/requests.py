@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+
+from mentoring.forms import refuse_form
 
 from ..errors import MatchingError
 from ..forms.requests import RespondForm
@@ -74,7 +77,7 @@ def request_detail(request, pk: int):
 
 @login_required
 @require_POST
-def request_respond(request, pk: int):
+def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the mentor asked: the mentee (who can see the request) gets 404 here.
     mentor_request = get_object_or_404(
         request_for(user=request.user, pk=pk).filter(mentor=request.user)
@@ -83,8 +86,7 @@ def request_respond(request, pk: int):
     auto_id = f"{decision}-%s" if decision in ("accept", "decline") else "id_%s"
     form = RespondForm(request.POST, auto_id=auto_id)
     if not form.is_valid():
-        messages.error(request, "Please correct the errors below.")
-        return _render_detail(request, mentor_request, bound=form, status=400)
+        return _render_detail(request, mentor_request, bound=form, status=refuse_form(request))
     data = form.cleaned_data
     mentee = mentor_request.mentee.full_name
     try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
+from mentoring.forms import form_error, render_form
 from programmes.access import coordinator_required
 
 from ..errors import MatchingError
@@ -14,18 +16,18 @@ from ..services.settings import matching_settings_update
 
 
 @coordinator_required
-def settings_edit(request, programme):
+def settings_edit(request: HttpRequest, programme) -> HttpResponse:
     form = MatchingSettingsForm(request.POST or None, instance=matching_settings_for(programme))
     if request.method == "POST" and form.is_valid():
         try:
             matching_settings_update(programme=programme, by=request.user, data=form.cleaned_data)
         except MatchingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             messages.success(
                 request, "The matching settings have been saved. They apply to the next run."
             )
             return redirect("matching:settings", slug=programme.slug)
-    if request.method == "POST":
-        messages.error(request, "Please correct the errors below.")
-    return render(request, "matching/settings_edit.html", {"programme": programme, "form": form})
+    return render_form(
+        request, "matching/settings_edit.html", {"programme": programme, "form": form}
+    )

@@ -10,10 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
+
+from mentoring.forms import render_form
 
 from .forms import MatchingPreferencesForm, PersonalDetailsForm, ProfileForm
 from .redirects import safe_next_url
@@ -42,7 +45,7 @@ def profile_detail(request):
 
 
 @login_required
-def profile_edit(request):
+def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = profile_for(request.user)
     # Forms validate copies, so a rejected edit never shows on the page as if saved.
     person = copy.copy(request.user)
@@ -53,11 +56,10 @@ def profile_edit(request):
             profile_update(user=request.user, personal=details.cleaned_data, data=form.cleaned_data)
             messages.success(request, "Your profile has been saved.")
             return redirect(safe_next_url(request) or "accounts:profile")
-        messages.error(request, "Your profile has not been saved: please correct the errors below.")
     else:
         details = PersonalDetailsForm(instance=person, prefix="me")
         form = ProfileForm(instance=profile)
-    return render(
+    return render_form(
         request,
         "accounts/profile_edit.html",
         {"details": details, "form": form, "next": safe_next_url(request)},
@@ -65,16 +67,14 @@ def profile_edit(request):
 
 
 @login_required
-def preferences_edit(request):
+def preferences_edit(request: HttpRequest) -> HttpResponse:
     prefs = preferences_for(request.user)
     form = MatchingPreferencesForm(request.POST or None, instance=copy.copy(prefs))
-    if request.method == "POST":
-        if form.is_valid():
-            preferences_update(user=request.user, data=form.cleaned_data)
-            messages.success(request, "Your private matching preferences have been saved.")
-            return redirect("accounts:profile")
-        messages.error(request, "Your preferences have not been saved: please correct the errors.")
-    return render(request, "accounts/preferences_edit.html", {"form": form})
+    if request.method == "POST" and form.is_valid():
+        preferences_update(user=request.user, data=form.cleaned_data)
+        messages.success(request, "Your private matching preferences have been saved.")
+        return redirect("accounts:profile")
+    return render_form(request, "accounts/preferences_edit.html", {"form": form})
 
 
 class TotpActivateView(ActivateTOTPView):

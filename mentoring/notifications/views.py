@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from mentoring.forms import render_form
 
 from . import preferences, services
 from .forms import PreferencesForm
@@ -53,7 +55,7 @@ def mark_all_read(request):
 
 
 @login_required
-def preferences_edit(request):
+def preferences_edit(request: HttpRequest) -> HttpResponse:
     current = preferences.preferences_for(request.user)
     form = PreferencesForm(
         request.POST or None,
@@ -65,7 +67,7 @@ def preferences_edit(request):
         preferences.preferences_update(user=request.user, channels=changed)
         messages.success(request, "Your reminder settings have been saved.")
         return redirect("notifications:settings")
-    return render(request, "notifications/settings.html", {"form": form})
+    return render_form(request, "notifications/settings.html", {"form": form})
 
 
 # Mail clients send the one-click POST (RFC 8058) without a CSRF token; the signed token in

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from mentoring.accounts.services import profile_for
+from mentoring.forms import form_error, refuse_form, render_form
 from mentoring.vocabulary import Framework, MeetingMode
 
 from ..access import coordinator_required
@@ -68,7 +69,7 @@ def _already_in(request, programme: Programme, role: str):
 
 
 @login_required
-def application_create(request, slug: str, role: str):
+def application_create(request: HttpRequest, slug: str, role: str) -> HttpResponse:
     if role not in Application.Role.values:
         raise Http404("No such role.")
     programme = get_object_or_404(Programme.objects.visible_to(request.user), slug=slug)
@@ -86,27 +87,25 @@ def application_create(request, slug: str, role: str):
         profile=profile_for(request.user),
         questions=list(programme.questions.all()),
     )
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.application_submit(
-                    applicant=request.user,
-                    programme=programme,
-                    role=role,
-                    data=form.application_data(),
-                    answers=form.answers(),
-                )
-            except ProgrammeError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"Thank you: your application to {programme.name} as {ROLE_NOUN[role]} "
-                    "has been sent. We have emailed you a copy.",
-                )
-                return redirect("programmes:my_applications")
-        messages.error(request, "Please correct the errors below.")
-    return render(
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_submit(
+                applicant=request.user,
+                programme=programme,
+                role=role,
+                data=form.application_data(),
+                answers=form.answers(),
+            )
+        except ProgrammeError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Thank you: your application to {programme.name} as {ROLE_NOUN[role]} "
+                "has been sent. We have emailed you a copy.",
+            )
+            return redirect("programmes:my_applications")
+    return render_form(
         request,
         "programmes/application_create.html",
         {"programme": programme, "role": role, "role_noun": ROLE_NOUN[role], "form": form},
@@ -238,7 +237,7 @@ def application_detail(request, pk: int, programme: Programme):
 
 @coordinator_required
 @require_POST
-def application_decide(request, pk: int, programme: Programme):
+def application_decide(request: HttpRequest, pk: int, programme: Programme) -> HttpResponse:
     application = get_object_or_404(
         application_for_review(user=request.user, programme=programme), pk=pk
     )
@@ -246,10 +245,10 @@ def application_decide(request, pk: int, programme: Programme):
     auto_id = f"{decision}-%s" if decision in ("approve", "decline") else "id_%s"
     form = DecisionForm(request.POST, auto_id=auto_id)
     if not form.is_valid():
-        messages.error(request, "Please correct the errors below.")
+        status = refuse_form(request)
         if decision not in ("approve", "decline"):
             return redirect("programmes:application_detail", slug=programme.slug, pk=pk)
-        return _render_detail(request, programme, application, bound=form, status=400)
+        return _render_detail(request, programme, application, bound=form, status=status)
     approve = form.cleaned_data["decision"] == "approve"
     decide = services.application_approve if approve else services.application_decline
     try:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from mentoring.forms import form_error, refuse_form, render_form
 from mentoring.middleware import declared_body_size
 
 from ..access import coordinator_required
@@ -25,7 +27,7 @@ PAGE_SIZE = 25
 
 
 @coordinator_required
-def invitation_list(request, programme):
+def invitation_list(request: HttpRequest, programme) -> HttpResponse:
     form = InvitationForm(request.POST) if request.method == "POST" else InvitationForm()
     if request.method == "POST" and form.is_valid():
         try:
@@ -33,19 +35,17 @@ def invitation_list(request, programme):
                 programme=programme, invited_by=request.user, **form.cleaned_data
             )
         except ProgrammeError as error:
-            form.add_error(error.field, error.message)
+            form_error(form, error)
         else:
             invitation = issued.invitation
             role = invitation.get_role_display().lower()
             note = " The earlier link no longer works." if issued.replaced_earlier else ""
             messages.success(request, f"Invitation sent to {invitation.email} as a {role}.{note}")
             return redirect("programmes:invitations", slug=programme.slug)
-    if request.method == "POST":
-        messages.error(request, "The invitation was not sent: check the form below.")
     filters = InvitationFilterForm(request.GET).cleaned()
     invitations = invitations_for(programme=programme, state=filters["state"], search=filters["q"])
     page_obj = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return render_form(
         request,
         "programmes/invitation_list.html",
         {
@@ -87,7 +87,7 @@ def invitation_upload(request, programme):
 
 
 @csrf_protect
-def _invitation_upload(request, programme):
+def _invitation_upload(request: HttpRequest, programme) -> HttpResponse:
     posted = request.method == "POST"
     form = InvitationUploadForm(request.POST, request.FILES) if posted else InvitationUploadForm()
     errors = []
@@ -105,12 +105,11 @@ def _invitation_upload(request, programme):
             count = len(invitations)
             messages.success(request, f"{count} invitation{'s' if count != 1 else ''} sent.")
             return redirect("programmes:invitations", slug=programme.slug)
-    elif posted:
-        messages.error(request, "Nothing was imported: check the file below.")
     return render(
         request,
         "programmes/invitation_upload.html",
         {"programme": programme, "form": form, "errors": errors},
+        status=refuse_form(request) if posted and form.errors else 200,
     )
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+
+from mentoring.forms import form_error, render_form
 
 from .. import selectors
 from ..access import coordinator_required
@@ -16,11 +19,6 @@ from ..models import Programme
 from ..services import programmes as services
 
 PER_PAGE = 25
-
-
-def _form_error(form, error: ProgrammeError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 @login_required
@@ -55,7 +53,7 @@ def programme_detail(request, slug):
 
 @login_required
 @permission_required("programmes.add_programme", raise_exception=True)
-def programme_create(request):
+def programme_create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -65,7 +63,7 @@ def programme_create(request):
                 creator=request.user, data=data, co_coordinator_emails=emails
             )
         except ProgrammeError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -73,9 +71,7 @@ def programme_create(request):
                 "then open enrolment when you are ready.",
             )
             return redirect("programmes:manage", slug=programme.slug)
-    if request.method == "POST":
-        messages.error(request, "Please correct the errors below.")
-    return render(request, "programmes/programme_create.html", {"form": form})
+    return render_form(request, "programmes/programme_create.html", {"form": form})
 
 
 @coordinator_required
@@ -94,7 +90,7 @@ def programme_manage(request, programme):
 
 
 @coordinator_required
-def programme_edit(request, programme):
+def programme_edit(request: HttpRequest, programme) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,14 +98,15 @@ def programme_edit(request, programme):
                 programme=programme, actor=request.user, data=form.cleaned_data
             )
         except ProgrammeError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, "The programme's settings have been saved.")
             return redirect("programmes:manage", slug=programme.slug)
     if request.method == "POST":
-        messages.error(request, "Please correct the errors below.")
         programme.refresh_from_db()  # the form changed the instance; show the saved name
-    return render(request, "programmes/programme_edit.html", {"programme": programme, "form": form})
+    return render_form(
+        request, "programmes/programme_edit.html", {"programme": programme, "form": form}
+    )
 
 
 STATUS_MESSAGES = {
@@ -134,7 +131,7 @@ def programme_status(request, programme):
 
 
 @coordinator_required
-def team(request, programme):
+def team(request: HttpRequest, programme) -> HttpResponse:
     form = TeamMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,7 +139,7 @@ def team(request, programme):
                 programme=programme, actor=request.user, **form.cleaned_data
             )
         except ProgrammeError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -150,11 +147,9 @@ def team(request, programme):
                 f"{programme.name}. We have emailed them to let them know.",
             )
             return redirect("programmes:team", slug=programme.slug)
-    if request.method == "POST":
-        messages.error(request, "The person could not be added. See the form below.")
     members = selectors.team_for(programme=programme)
     page_obj = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
+    return render_form(
         request,
         "programmes/team.html",
         {"programme": programme, "form": form, "page_obj": page_obj, "members": page_obj},
@@ -179,7 +174,7 @@ def team_remove(request, programme, membership_id):
 
 
 @coordinator_required
-def questions(request, programme):
+def questions(request: HttpRequest, programme) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,14 +182,12 @@ def questions(request, programme):
                 programme=programme, actor=request.user, data=form.cleaned_data
             )
         except ProgrammeError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, "The question has been added to the application form.")
             return redirect("programmes:questions", slug=programme.slug)
-    if request.method == "POST":
-        messages.error(request, "The question could not be added. See the form below.")
     page_obj = Paginator(programme.questions.all(), PER_PAGE).get_page(request.GET.get("page"))
-    return render(
+    return render_form(
         request,
         "programmes/question_list.html",
         {"programme": programme, "form": form, "page_obj": page_obj, "questions": page_obj},
@@ -202,20 +195,18 @@ def questions(request, programme):
 
 
 @coordinator_required
-def question_edit(request, programme, pk):
+def question_edit(request: HttpRequest, programme, pk) -> HttpResponse:
     question = get_object_or_404(programme.questions.all(), pk=pk)
     form = QuestionForm(request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid():
         try:
             services.question_update(question=question, actor=request.user, data=form.cleaned_data)
         except ProgrammeError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, "The question has been saved.")
             return redirect("programmes:questions", slug=programme.slug)
-    if request.method == "POST":
-        messages.error(request, "Please correct the errors below.")
-    return render(
+    return render_form(
         request,
         "programmes/question_edit.html",
         {"programme": programme, "form": form, "question": question},

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+from mentoring.forms import form_error, refuse_form
 
 from ..errors import MeetingError
 from ..forms.booking import BlackoutForm, DefaultsForm, SlotForm, WindowForm
@@ -49,17 +51,16 @@ def availability(request):
     return _page(request)
 
 
-def _save(request, name: str, form, action, success: str):
+def _save(request: HttpRequest, name: str, form, action, success: str) -> HttpResponse:
     if form.is_valid():
         try:
             action(form.cleaned_data)
         except MeetingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             messages.success(request, success)
             return redirect("meetings:availability")
-    messages.error(request, "Please correct the errors below.")
-    return _page(request, status=400, **{name: form})
+    return _page(request, status=refuse_form(request), **{name: form})
 
 
 @login_required

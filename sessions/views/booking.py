@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship
 from matching.selectors import mentorship_for
+from mentoring.forms import form_error, refuse_form
 from programmes.access import member_or_coordinator_mfa_redirect
 
 from ..errors import MeetingError
@@ -38,10 +39,6 @@ def _to_meeting(meeting: Meeting):
     return redirect("meetings:meeting_detail", pk=meeting.pk)
 
 
-def _fail(form, error: MeetingError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 @login_required
 def meeting_list(request):
     meetings = my_meetings(user=request.user)
@@ -54,7 +51,7 @@ def meeting_list(request):
 
 
 @login_required
-def book(request, mentorship_pk: int):
+def book(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = _own_mentorship(request, mentorship_pk)
     if request.user.pk != mentorship.mentee_id:
         raise Http404("Mentees book from their mentor's availability.")
@@ -71,15 +68,14 @@ def book(request, mentorship_pk: int):
                     mode=form.cleaned_data["mode"],
                 )
             except MeetingError as error:
-                _fail(form, error)
+                form_error(form, error)
             else:
                 messages.success(
                     request,
                     "Your meeting is booked. We have emailed you both a calendar invitation.",
                 )
                 return _to_meeting(meeting)
-        messages.error(request, "Please correct the errors below.")
-        status = 400
+        status = refuse_form(request)
     context = {
         "mentorship": mentorship,
         "slots": slots,
@@ -92,7 +88,7 @@ def book(request, mentorship_pk: int):
 
 
 @login_required
-def propose(request, mentorship_pk: int):
+def propose(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = _own_mentorship(request, mentorship_pk)
     zone = zone_of(request.user)
     form = ProposeForm(request.POST or None, zone=zone)
@@ -107,13 +103,12 @@ def propose(request, mentorship_pk: int):
                     mode=form.cleaned_data["mode"],
                 )
             except MeetingError as error:
-                _fail(form, error)
+                form_error(form, error)
             else:
                 other = mentorship.other_person(request.user).full_name
                 messages.success(request, f"Time proposed. We have asked {other} to accept it.")
                 return _to_meeting(meeting)
-        messages.error(request, "Please correct the errors below.")
-        status = 400
+        status = refuse_form(request)
     context = {
         "mentorship": mentorship,
         "form": form,
@@ -169,7 +164,7 @@ def meeting_detail(request, pk: int):
 
 @login_required
 @require_POST
-def meeting_reschedule(request, pk: int):
+def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _own_meeting(request, pk)
     form = WhenForm(request.POST, zone=zone_of(request.user))
     if form.is_valid():
@@ -178,17 +173,16 @@ def meeting_reschedule(request, pk: int):
                 meeting=meeting, by=request.user, starts_at=form.cleaned_data["starts_at"]
             )
         except MeetingError as error:
-            _fail(form, error)
+            form_error(form, error)
         else:
             messages.success(request, "Meeting moved. We have emailed you both the new time.")
             return _to_meeting(meeting)
-    messages.error(request, "Please correct the errors below.")
-    return _render_detail(request, meeting, status=400, reschedule_form=form)
+    return _render_detail(request, meeting, status=refuse_form(request), reschedule_form=form)
 
 
 @login_required
 @require_POST
-def meeting_cancel(request, pk: int):
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _own_meeting(request, pk)
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -201,8 +195,7 @@ def meeting_cancel(request, pk: int):
         else:
             messages.success(request, "Meeting cancelled. We have let you both know.")
         return _to_meeting(meeting)
-    messages.error(request, "Please correct the errors below.")
-    return _render_detail(request, meeting, status=400, cancel_form=form)
+    return _render_detail(request, meeting, status=refuse_form(request), cancel_form=form)
 
 
 @login_required
@@ -245,7 +238,7 @@ def meeting_mark(request, pk: int):
 
 @login_required
 @require_POST
-def agenda_add(request, pk: int):
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _own_meeting(request, pk)
     form = AgendaForm(request.POST)
     if form.is_valid():
@@ -254,9 +247,8 @@ def agenda_add(request, pk: int):
                 meeting=meeting, by=request.user, text=form.cleaned_data["text"]
             )
         except MeetingError as error:
-            _fail(form, error)
+            form_error(form, error)
         else:
             messages.success(request, "Added to the agenda.")
             return _to_meeting(meeting)
-    messages.error(request, "Please correct the errors below.")
-    return _render_detail(request, meeting, status=400, agenda_form=form)
+    return _render_detail(request, meeting, status=refuse_form(request), agenda_form=form)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+
+from mentoring.forms import form_error, refuse_form
 
 from ..errors import MeetingError
 from ..forms.feedback import FeedbackForm
@@ -27,7 +29,9 @@ def _mentees_meeting(request, pk: int) -> Meeting:
     )
 
 
-def _feedback_page(request, meeting: Meeting, *, chosen: int | None = None):
+def _feedback_page(
+    request: HttpRequest, meeting: Meeting, *, chosen: int | None = None
+) -> HttpResponse:
     if not can_give_feedback(meeting):
         messages.info(request, "You can say how it went once the meeting has taken place.")
         return redirect("meetings:meeting_detail", pk=meeting.pk)
@@ -39,12 +43,12 @@ def _feedback_page(request, meeting: Meeting, *, chosen: int | None = None):
         try:
             feedback_record(meeting=meeting, by=request.user, rating=form.cleaned_data["rating"])
         except MeetingError as error:
-            form.add_error(None, error.message)
+            form_error(form, error)
         else:
             messages.success(request, "Thank you: your rating is saved.")
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     context = {"meeting": meeting, "form": form, "current": current, "zone": zone_of(request.user)}
-    status = 400 if form.errors else 200
+    status = refuse_form(request) if form.errors else 200
     return render(request, "sessions/feedback.html", context, status=status)
 
 

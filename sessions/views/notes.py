@@ -8,13 +8,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship
 from mentoring.accounts.redirects import safe_next_url
+from mentoring.forms import form_error, render_form
 
 from .. import frameworks
 from ..errors import MeetingError
@@ -63,61 +64,90 @@ def _note_of(meeting: Meeting) -> SessionNote | None:
 
 
 @login_required
-def note_edit(request, meeting_pk: int):
+def note_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """A meeting's note: the mentor writes it, the mentee reads what is shared of it."""
     meeting = _my_meeting(request, meeting_pk)
-    note = _note_of(meeting)
-    items = ActionItem.objects.filter(meeting=meeting).order_by("pk")
     if request.user.pk != meeting.mentor_id:
-        # The mentee: the shared summary and the action points, nothing else.
-        return render(
-            request,
-            "sessions/note_shared.html",
-            {
-                "meeting": meeting,
-                "summary": note.shared_summary if note else "",
-                "has_note": bool(note),
-                "items": items,
-                "mentorship": meeting.mentorship,
-            },
-        )
-    if meeting.status == Meeting.Status.CANCELLED or not note_services.meeting_is_over(meeting):
-        messages.error(request, "You can write the note once the meeting has taken place.")
-        return redirect(_mentorship_url(meeting.mentorship_id))
+        return note_shared(request, meeting)
+    return note_write(request, meeting)
 
+
+def _action_items_of(meeting: Meeting):
+    return ActionItem.objects.filter(meeting=meeting).order_by("pk")
+
+
+def note_shared(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """The mentee: the shared summary and the action points, nothing else."""
+    note = _note_of(meeting)
+    return render(
+        request,
+        "sessions/note_shared.html",
+        {
+            "meeting": meeting,
+            "summary": note.shared_summary if note else "",
+            "has_note": bool(note),
+            "items": _action_items_of(meeting),
+            "mentorship": meeting.mentorship,
+        },
+    )
+
+
+def _note_framework(
+    request: HttpRequest, meeting: Meeting, note: SessionNote | None
+) -> frameworks.NoteFramework:
+    """The framework asked for (the form's choice), else the note's, else the programme's."""
     key = (
         request.POST.get("framework") if request.method == "POST" else request.GET.get("framework")
     )
-    framework = frameworks.get(key or "") or frameworks.get(
+    return frameworks.get(key or "") or frameworks.get(
         note.framework if note else frameworks.default_for(meeting.mentorship.programme)
     )
+
+
+def _note_blank_form(note: SessionNote | None, framework: frameworks.NoteFramework) -> NoteForm:
+    """The form as first shown: the note's answers, or its shared text under a new framework."""
+    initial = NoteForm.initial_from(note if note and note.framework == framework.key else None)
+    if note and note.framework != framework.key:
+        initial.update(
+            shared_summary=note.shared_summary or "",
+            private_notes=note.private_notes or "",
+            tags=note.tags,
+        )
+    return NoteForm(initial=initial, framework=framework)
+
+
+def _note_saved(request: HttpRequest, meeting: Meeting, form, formset) -> bool:
+    try:
+        note_services.note_save(
+            meeting=meeting,
+            author=request.user,
+            data=form.note_data(),
+            action_items=action_items_from(formset),
+        )
+    except MeetingError as error:
+        form_error(form, error)
+        return False
+    return True
+
+
+def note_write(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """The mentor: write or revise the note once the meeting has taken place."""
+    if meeting.status == Meeting.Status.CANCELLED or not note_services.meeting_is_over(meeting):
+        messages.error(request, "You can write the note once the meeting has taken place.")
+        return redirect(_mentorship_url(meeting.mentorship_id))
+    note = _note_of(meeting)
+    framework = _note_framework(request, meeting, note)
     if request.method == "POST":
         form = NoteForm(request.POST, framework=framework)
         formset = ActionItemFormSet(request.POST, prefix="items")
-        if form.is_valid() and formset.is_valid():
-            try:
-                note_services.note_save(
-                    meeting=meeting,
-                    author=request.user,
-                    data=form.note_data(),
-                    action_items=action_items_from(formset),
-                )
-            except MeetingError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, "Your note is saved.")
-                return redirect(_mentorship_url(meeting.mentorship_id))
-        messages.error(request, "Please correct the problems below.")
+        if form.is_valid() and formset.is_valid() and _note_saved(request, meeting, form, formset):
+            messages.success(request, "Your note is saved.")
+            return redirect(_mentorship_url(meeting.mentorship_id))
     else:
-        initial = NoteForm.initial_from(note if note and note.framework == framework.key else None)
-        if note and note.framework != framework.key:
-            initial.update(
-                shared_summary=note.shared_summary or "",
-                private_notes=note.private_notes or "",
-                tags=note.tags,
-            )
-        form = NoteForm(initial=initial, framework=framework)
+        form = _note_blank_form(note, framework)
         formset = ActionItemFormSet(prefix="items")
-    return render(
+    choice_form = FrameworkChoiceForm(initial={"framework": framework.key}, mentor=meeting.mentor)
+    return render_form(
         request,
         "sessions/note_edit.html",
         {
@@ -127,17 +157,14 @@ def note_edit(request, meeting_pk: int):
             "form": form,
             "formset": formset,
             "framework": framework,
-            "choice_form": FrameworkChoiceForm(
-                initial={"framework": framework.key}, mentor=meeting.mentor
-            ),
-            "items": items,
+            "choice_form": choice_form,
+            "items": _action_items_of(meeting),
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
 @login_required
-def reflection_edit(request, meeting_pk: int):
+def reflection_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     meeting = _my_meeting(request, meeting_pk)
     if request.user.pk != meeting.mentee_id:
         raise Http404("Not found")
@@ -150,17 +177,16 @@ def reflection_edit(request, meeting_pk: int):
                     meeting=meeting, author=request.user, text=form.cleaned_data["text"]
                 )
             except MeetingError as error:
-                form.add_error(None, error.message)
+                form_error(form, error)
             else:
                 messages.success(
                     request,
                     "Your reflections are saved." if saved else "Your reflections are removed.",
                 )
                 return redirect(_mentorship_url(meeting.mentorship_id))
-        messages.error(request, "Please correct the problems below.")
     else:
         form = ReflectionForm(initial={"text": reflection.text if reflection else ""})
-    return render(
+    return render_form(
         request,
         "sessions/reflection_edit.html",
         {
@@ -199,7 +225,7 @@ def action_item_toggle(request, pk: int):
 
 
 @login_required
-def agreement_edit(request, mentorship_pk: int):
+def agreement_edit(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = _my_mentorship(request, mentorship_pk)
     agreement = agreement_of(mentorship=mentorship)
     if request.method == "POST":
@@ -210,7 +236,7 @@ def agreement_edit(request, mentorship_pk: int):
                     mentorship=mentorship, author=request.user, data=form.cleaned_data
                 )
             except MeetingError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_error(form, error)
             else:
                 messages.success(
                     request,
@@ -219,7 +245,6 @@ def agreement_edit(request, mentorship_pk: int):
                     else "The agreement is drafted. You can both confirm it now.",
                 )
                 return redirect("meetings:agreement_edit", mentorship_pk=mentorship.pk)
-        messages.error(request, "Please correct the problems below.")
     else:
         initial = (
             {f: getattr(agreement, f) for f in agreement_services.FIELDS}
@@ -231,7 +256,7 @@ def agreement_edit(request, mentorship_pk: int):
     my_confirmed = None
     if agreement:
         my_confirmed = agreement.mentor_confirmed_at if is_mentor else agreement.mentee_confirmed_at
-    return render(
+    return render_form(
         request,
         "sessions/agreement_edit.html",
         {

@@ -157,10 +157,10 @@ def test_bad_input_is_rejected_with_a_message_and_changes_nothing(
 
     response = signed_in.post(EDIT, _valid(**overrides))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = {**response.context["form"].errors, **response.context["details"].errors}
     assert message in " ".join(errors[field])
-    assert "has not been saved" in response.content.decode()
+    assert "Please correct the errors below." in response.content.decode()
     assert _snapshot(maya) == before
     # The header still shows the saved name, not the rejected one.
     assert response.context["user"].full_name == "Dr Maya Mentor"
@@ -231,7 +231,7 @@ def test_preferences_are_saved_and_the_owner_sees_them(signed_in, maya):
 def test_a_bad_preference_is_rejected_and_changes_nothing(signed_in, maya):
     MatchingPreferences.objects.create(user=maya, religion="sikh")
     response = signed_in.post(reverse("accounts:preferences"), {"religion": "pastafarian"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert MatchingPreferences.objects.get(user=maya).religion == "sikh"
 

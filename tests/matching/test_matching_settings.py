@@ -107,7 +107,7 @@ def test_out_of_range_values_are_form_errors_and_change_nothing(
 
     response = client.post(settings_url, valid_data(**{field: value}))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field in response.context["form"].errors
     assert messages_of(response) == ["Please correct the errors below."]
     saved = matching_settings_for(programme)
@@ -120,7 +120,7 @@ def test_at_least_one_criterion_must_count(client, programme, coordinator, setti
 
     response = client.post(settings_url, valid_data(**zeros))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "At least one criterion must count" in response.content.decode()
     assert matching_settings_for(programme).weight_topics == 8
 

@@ -141,7 +141,7 @@ def test_settings_with_bad_input_change_nothing(client, mentee):
     data = {k: "email" for k in preferences.preferences_for(mentee)}
     data["test_reminder"] = "carrier-pigeon"
     response = client.post(reverse("notifications:settings"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Please choose one option" in response.content.decode()
     assert not NotificationPreference.objects.exists()
 

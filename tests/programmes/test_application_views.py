@@ -133,7 +133,7 @@ def test_a_missing_required_answer_shows_an_error_and_saves_nothing(client, prog
 
     response = client.post(apply_url(programme), FORM)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert f"question_{question.pk}" in response.context["form"].errors
     assert "Please correct the errors below." in texts(response)
     assert not Application.objects.exists()
@@ -148,7 +148,7 @@ def test_an_invalid_choice_shows_an_error_and_saves_nothing(client, programme, o
 
     response = client.post(apply_url(programme), {**FORM, f"question_{question.pk}": "Hull"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert f"question_{question.pk}" in response.context["form"].errors
     assert not Application.objects.exists()
 

@@ -227,7 +227,7 @@ def test_create_with_an_unknown_co_coordinator_shows_a_form_error(client, coordi
         reverse("programmes:create"), form_data(co_coordinator_emails="nobody@example.org")
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors["co_coordinator_emails"]
     assert "nobody@example.org" in errors[0]
     assert not Programme.objects.filter(name="Leeds Trainee Mentoring").exists()
@@ -447,7 +447,7 @@ def test_bad_settings_change_nothing(client, programme, coordinator):
 
     response = client.post(url, form_data(name="Renamed", ends_on="2020-01-01"))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The programme cannot end before it starts." in response.content.decode()
     programme.refresh_from_db()
     assert programme.name == "Yorkshire Consultant Mentoring"

@@ -68,7 +68,7 @@ def test_a_choice_question_without_options_is_refused(
         questions_url, {"text": "Pick", "kind": "choice", "choices": "", "audience": "both"}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "at least two options" in response.context["form"].errors["choices"][0]
     assert not programme.questions.exists()
 

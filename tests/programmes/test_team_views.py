@@ -75,7 +75,7 @@ def test_adding_someone_who_is_not_registered_is_a_form_error(
 
     response = client.post(team_url, {"email": "stranger@example.org", "role": "welfare_lead"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "stranger@example.org" in response.context["form"].errors["email"][0]
     assert not Membership.objects.filter(programme=programme, role="welfare_lead").exists()
     assert mail.outbox == []
@@ -86,7 +86,7 @@ def test_adding_someone_twice_is_a_form_error(client, programme, coordinator, te
 
     response = client.post(team_url, {"email": coordinator.email, "role": "coordinator"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "already a coordinator" in response.context["form"].errors["email"][0]
 
 

@@ -94,7 +94,7 @@ def test_stale_or_repeated_confirmation_is_refused(pair, mentor):
 
 def test_empty_part_is_refused_and_nothing_changes(client, pair, mentor):
     response = sign_in(client, mentor).post(edit_url(pair), {**WORDING, "ending": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not MentoringAgreement.objects.exists()
 
 

@@ -196,10 +196,10 @@ def test_a_missing_answer_is_shown_and_nothing_is_saved(client, programme, mente
 
     response = client.post(CREATE_URL, data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Please choose an answer for this statement." in response.content.decode()
     assert not CheckIn.objects.exists()
-    assert messages_of(response) == ["Your check-in has not been saved yet. See the notes below."]
+    assert messages_of(response) == ["Please correct the errors below."]
 
 
 def test_sharing_without_a_mentor_is_explained_on_the_form(client, programme, mentee):
@@ -207,7 +207,7 @@ def test_sharing_without_a_mentor_is_explained_on_the_form(client, programme, me
     response = client.post(
         CREATE_URL, answers_post(LOW_ANSWERS, programme=programme.pk, share_with_mentor="on")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "do not have a current mentor" in response.content.decode()
     assert not CheckIn.objects.exists()
 
@@ -235,7 +235,7 @@ def test_a_person_in_several_programmes_picks_one(client, programme, other_progr
 def test_a_programme_the_person_is_not_in_is_refused(client, mentee, other_programme):
     client.force_login(mentee)
     response = client.post(CREATE_URL, answers_post(LOW_ANSWERS, programme=other_programme.pk))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not CheckIn.objects.exists()
 
 

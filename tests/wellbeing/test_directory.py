@@ -222,10 +222,10 @@ def test_add_a_service(client, programme, coordinator):
 def test_a_bad_service_is_explained_and_nothing_is_added(client, programme, coordinator):
     client.force_login(coordinator)
     response = client.post(url("directory_manage", programme), {"name": "", "purpose": "x"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert programme.support_services.count() == 8
-    assert messages_of(response) == ["The service could not be added. See the form below."]
+    assert messages_of(response) == ["Please correct the errors below."]
 
 
 def test_a_service_needs_to_say_what_it_is_for(programme, coordinator):
@@ -264,7 +264,7 @@ def test_a_bad_edit_changes_nothing(client, programme, coordinator):
     response = client.post(
         url("directory_service_edit", programme, pk=gp.pk), {"name": "", "url": "not a url"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     gp.refresh_from_db()
     assert gp.name == "Your own GP"
 

@@ -109,7 +109,7 @@ def test_a_wrong_password_changes_nothing(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = close(client, mentee, password="not-my-password")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "That is not your current password" in response.content.decode()
     mentee.refresh_from_db()
     assert mentee.is_active and mentee.full_name == "Dr Sam Mentee"

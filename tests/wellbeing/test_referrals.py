@@ -99,7 +99,7 @@ def test_a_free_text_suggestion_is_enough(client, mentorship):
 def test_a_suggestion_needs_a_service_or_a_note(client, mentorship):
     sign_in(client, mentorship.mentor)
     response = client.post(create_url(mentorship), {"service": "", "note": "  "})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose a service from the directory" in response.content.decode()
     assert not Referral.objects.exists() and mail.outbox == []
 
@@ -110,7 +110,7 @@ def test_a_service_from_another_programmes_directory_is_refused(
     elsewhere = make_service(other_programme, name="Elsewhere service")
     sign_in(client, mentorship.mentor)
     response = client.post(create_url(mentorship), {"service": elsewhere.pk, "note": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Referral.objects.exists()
 
 

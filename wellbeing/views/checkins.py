@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from mentoring.forms import form_error, render_form
 from programmes.errors import ProgrammeError
 
 from .. import selectors
@@ -43,12 +45,8 @@ def checkin_home(request):
     )
 
 
-def _form_error(form, error: ProgrammeError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 @login_required
-def checkin_create(request):
+def checkin_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     programmes = selectors.checkin_programmes_for(user=user)
     if not programmes:
@@ -76,14 +74,12 @@ def checkin_create(request):
                 share_with_mentor=data["share_with_mentor"],
             )
         except ProgrammeError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             shared = " and shared it with your mentor" if checkin.share_with_mentor else ""
             messages.success(request, f"Thank you: we have saved your check-in{shared}.")
             return redirect("wellbeing:checkin_result", pk=checkin.pk)
-    if request.method == "POST":
-        messages.error(request, "Your check-in has not been saved yet. See the notes below.")
-    return render(
+    return render_form(
         request,
         "wellbeing/checkin_create.html",
         {

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from mentoring.forms import form_error, render_form
 from programmes.access import coordinator_required
 from programmes.errors import ProgrammeError
 
@@ -16,10 +18,6 @@ from ..forms.directory import SupportServiceForm
 from ..services import directory as services
 
 PER_PAGE = 25
-
-
-def _form_error(form, error: ProgrammeError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @login_required
@@ -40,7 +38,7 @@ def _to_manage(programme) -> str:
 
 
 @coordinator_required
-def directory_manage(request, programme):
+def directory_manage(request: HttpRequest, programme) -> HttpResponse:
     services.directory_seed_defaults(programme)
     form = SupportServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -49,16 +47,14 @@ def directory_manage(request, programme):
                 programme=programme, actor=request.user, data=form.cleaned_data
             )
         except ProgrammeError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, f"{service.name} has been added to the directory.")
             return _to_manage(programme)
-    if request.method == "POST":
-        messages.error(request, "The service could not be added. See the form below.")
     page_obj = Paginator(programme.support_services.all(), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(
+    return render_form(
         request,
         "wellbeing/directory_manage.html",
         {"programme": programme, "form": form, "page_obj": page_obj, "services": page_obj},
@@ -66,7 +62,7 @@ def directory_manage(request, programme):
 
 
 @coordinator_required
-def directory_service_edit(request, programme, pk):
+def directory_service_edit(request: HttpRequest, programme, pk) -> HttpResponse:
     service = get_object_or_404(programme.support_services.all(), pk=pk)
     form = SupportServiceForm(request.POST or None, instance=service)
     if request.method == "POST" and form.is_valid():
@@ -75,14 +71,13 @@ def directory_service_edit(request, programme, pk):
                 service=service, actor=request.user, data=form.cleaned_data
             )
         except ProgrammeError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, f"{service.name} has been saved.")
             return _to_manage(programme)
     if request.method == "POST":
-        messages.error(request, "Please correct the errors below.")
         service.refresh_from_db()  # the form changed the instance; show the saved name
-    return render(
+    return render_form(
         request,
         "wellbeing/directory_service_edit.html",
         {"programme": programme, "form": form, "service": service},

@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from mentoring.forms import form_error, render_form
 from programmes.errors import ProgrammeError
 
 from ..forms.privacy import AccountCloseForm
@@ -44,7 +45,7 @@ def data_export(request):
 
 
 @login_required
-def account_close(request):
+def account_close(request: HttpRequest) -> HttpResponse:
     form = AccountCloseForm(request.POST or None, user=request.user)
     if request.method == "POST":
         # The same limit as allauth's re-authentication: the password cannot be guessed here.
@@ -56,7 +57,7 @@ def account_close(request):
             try:
                 services.account_close(user=request.user)
             except ProgrammeError as error:
-                form.add_error(None, error.message)
+                form_error(form, error)
             else:
                 logout(request)
                 messages.success(
@@ -65,7 +66,4 @@ def account_close(request):
                     "We have emailed you a confirmation. Thank you for taking part.",
                 )
                 return redirect("account_login")
-        messages.error(
-            request, "Your account has not been closed: please correct the errors below."
-        )
-    return render(request, "wellbeing/account_close.html", {"form": form})
+    return render_form(request, "wellbeing/account_close.html", {"form": form})

@@ -12,11 +12,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from mentoring.forms import form_error, refuse_form, render_form
 from programmes.errors import ProgrammeError
 from programmes.models import Programme
 
@@ -34,10 +35,6 @@ def _page(request, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _add_error(form, error: ProgrammeError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _mine_url() -> str:
     return f"{reverse('wellbeing:support_requests')}?view=mine"
 
@@ -46,7 +43,7 @@ def _mine_url() -> str:
 
 
 @login_required
-def support_request_create(request, slug: str):
+def support_request_create(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.visible_to(request.user), slug=slug)
     if not services.can_ask(user=request.user, programme=programme):
         raise Http404("Not a mentor or mentee of this programme.")
@@ -57,23 +54,21 @@ def support_request_create(request, slug: str):
             request, "wellbeing/support_request_unavailable.html", {"programme": programme}
         )
     form = SupportRequestForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.support_request_create(
-                    user=request.user, programme=programme, **form.cleaned_data
-                )
-            except ProgrammeError as error:
-                _add_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"Your request has been sent to the welfare team of {programme.name}. "
-                    "They will be in touch the way you asked. You can follow it here.",
-                )
-                return redirect(_mine_url())
-        messages.error(request, "Your request has not been sent: please correct the errors below.")
-    return render(
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_request_create(
+                user=request.user, programme=programme, **form.cleaned_data
+            )
+        except ProgrammeError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Your request has been sent to the welfare team of {programme.name}. "
+                "They will be in touch the way you asked. You can follow it here.",
+            )
+            return redirect(_mine_url())
+    return render_form(
         request, "wellbeing/support_request_create.html", {"programme": programme, "form": form}
     )
 
@@ -185,7 +180,7 @@ def support_request_update(request, pk: int):
 
 
 @login_required
-def referral_create(request, mentorship_pk: int):
+def referral_create(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     """The mentor suggests support (POST); the page shows what they suggested and its status."""
     mentorship = get_object_or_404(
         selectors.mentorship_as_mentor(user=request.user, pk=mentorship_pk)
@@ -198,27 +193,25 @@ def referral_create(request, mentorship_pk: int):
         programme=mentorship.programme
     )
     form = ReferralForm(request.POST or None, services=directory)
-    if request.method == "POST":
-        if form.is_valid():
-            service = form.cleaned_data["service"]
-            try:
-                services.referral_create(
-                    mentorship_id=mentorship.pk,
-                    mentor=request.user,
-                    service_id=service.pk if service else None,
-                    note=form.cleaned_data["note"],
-                )
-            except ProgrammeError as error:
-                _add_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"We have let {mentorship.mentee.full_name} know. Nothing is passed on to "
-                    "anyone unless they agree.",
-                )
-                return redirect("wellbeing:referral_create", mentorship_pk=mentorship.pk)
-        messages.error(request, "Your suggestion has not been sent: please correct the errors.")
-    return render(
+    if request.method == "POST" and form.is_valid():
+        service = form.cleaned_data["service"]
+        try:
+            services.referral_create(
+                mentorship_id=mentorship.pk,
+                mentor=request.user,
+                service_id=service.pk if service else None,
+                note=form.cleaned_data["note"],
+            )
+        except ProgrammeError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"We have let {mentorship.mentee.full_name} know. Nothing is passed on to "
+                "anyone unless they agree.",
+            )
+            return redirect("wellbeing:referral_create", mentorship_pk=mentorship.pk)
+    return render_form(
         request,
         "wellbeing/referral_create.html",
         {
@@ -256,7 +249,7 @@ def _respond_page(request, referral: Referral, form=None, status: int = 200):
 
 
 @login_required
-def referral_respond(request, pk: int):
+def referral_respond(request: HttpRequest, pk: int) -> HttpResponse:
     """The mentee reads a suggested referral and confirms (with contact details) or declines."""
     referral = get_object_or_404(
         selectors.referrals_for_mentee(user=request.user).select_related(
@@ -295,7 +288,7 @@ def referral_respond(request, pk: int):
             if error.field not in form.fields:
                 messages.error(request, error.message)
                 return redirect("wellbeing:referral_respond", pk=referral.pk)
-            _add_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -303,5 +296,4 @@ def referral_respond(request, pk: int):
                 "contact you the way you asked.",
             )
             return redirect("wellbeing:support_request_detail", pk=support_request.pk)
-    messages.error(request, "Your answer has not been sent: please correct the errors below.")
-    return _respond_page(request, referral, form=form, status=400)
+    return _respond_page(request, referral, form=form, status=refuse_form(request))
