@@ -8,6 +8,7 @@ class MatchingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers, reminders  # noqa: F401  (receivers connects the signals)
+        from . import receivers, reminders
 
+        receivers.connect()
         reminders.register()

@@ -11,6 +11,7 @@ class MentoringSessionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers, reminders  # noqa: F401  (receivers connect themselves)
+        from . import receivers, reminders
 
+        receivers.connect()
         reminders.register()
