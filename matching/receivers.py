@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Exists, OuterRef
-from django.dispatch import receiver
 from django.urls import reverse
 
 from programmes.models import Membership, Programme
@@ -19,18 +18,28 @@ from .services.lifecycle import mentorships_end_for_leaver
 ENDING_WITHIN = dt.timedelta(weeks=4)
 
 
-@receiver(membership_ended, sender=Membership, dispatch_uid="matching-membership-ended")
+def connect() -> None:
+    """Called from MatchingConfig.ready(): the one place matching answers these signals."""
+    membership_ended.connect(
+        end_mentorships_of_leaver, sender=Membership, dispatch_uid="matching-membership-ended"
+    )
+    member_next_steps.connect(
+        mentoring_next_steps, sender=Programme, dispatch_uid="matching-member-next-steps"
+    )
+    coordinator_digest_sections.connect(
+        coordinator_digest, sender=Programme, dispatch_uid="matching-coordinator-digest"
+    )
+
+
 def end_mentorships_of_leaver(sender, *, programme, user_id, role, **kwargs):
     if role in (Membership.Role.MENTOR, Membership.Role.MENTEE):
         mentorships_end_for_leaver(programme=programme, user_id=user_id, role=role)
 
 
-@receiver(member_next_steps, sender=Programme, dispatch_uid="matching-member-next-steps")
 def mentoring_next_steps(sender, *, user, programme_ids, **kwargs):
     return home_next_steps(user=user, programme_ids=programme_ids)
 
 
-@receiver(coordinator_digest_sections, sender=Programme, dispatch_uid="matching-coordinator-digest")
 def coordinator_digest(sender, *, programme, recipient, now, **kwargs) -> list[DigestSection]:
     """Unmatched mentees and mentorships ending soon: four queries, names and dates only."""
     return [
@@ -56,7 +65,7 @@ def _unmatched_mentees(programme: Programme, recipient) -> DigestSection:
         rows=rows,
         line=lambda m: DigestLine(m.user.full_name, local_date(m.joined_at, recipient), "joined"),
         url=reverse(page, kwargs={"slug": programme.slug}),
-        order=20,
+        key="unmatched-mentees",
     )
 
 
@@ -81,5 +90,5 @@ def _ending_soon(programme: Programme, today: dt.date) -> DigestSection:
             reverse("matching:mentorship_detail", kwargs={"pk": m.pk}),
         ),
         url=reverse("programmes:manage", kwargs={"slug": programme.slug}),
-        order=40,
+        key="ending-soon",
     )

@@ -15,10 +15,8 @@ from __future__ import annotations
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.db import models, transaction
 from django.db.models.functions import Cast
-from django.dispatch import receiver
 from django.utils.functional import cached_property
 from encrypted_fields import fields as ef
 
@@ -78,8 +76,8 @@ def forget_cached_keys() -> None:
             field.__dict__.pop("f", None)
 
 
-@receiver(setting_changed)
-def _keys_changed(*, setting, **kwargs) -> None:
+def keys_changed(*, setting, **kwargs) -> None:
+    """Answer `setting_changed` (tests override the keys); connected in accounts' ready()."""
     if setting == "FIELD_ENCRYPTION_KEYS":
         forget_cached_keys()
 

@@ -41,6 +41,16 @@ def meeting_interval(programme: Programme) -> dt.timedelta:
 
 # --- Sections ------------------------------------------------------------------------
 
+# The coordinator digest reads in this order, whichever app contributes a section: news
+# first, then who is waiting, then the pairs to check on, then what ends soon. A section
+# names its place here by its key; one the list does not name goes last, by key.
+DIGEST_SECTION_ORDER = (
+    "new-applications",  # programmes
+    "unmatched-mentees",  # matching
+    "quiet-pairs",  # sessions
+    "ending-soon",  # matching
+)
+
 
 @dataclass(frozen=True)
 class DigestLine:
@@ -60,8 +70,8 @@ class DigestSection:
     lines: list[DigestLine] = field(default_factory=list)
     # The page where the coordinator acts on it (a path; the email makes it absolute).
     url: str = ""
-    # Sections are shown in this order, smallest first.
-    order: int = 50
+    # Where the section goes: its name in DIGEST_SECTION_ORDER.
+    key: str = ""
 
     @property
     def more(self) -> int:
@@ -74,7 +84,7 @@ def digest_section(
     rows: QuerySet,
     line: Callable[[Model], DigestLine],
     url: str = "",
-    order: int = 50,
+    key: str,
     limit: int = LIST_LIMIT,
 ) -> DigestSection:
     """A count and the first `limit` rows: two queries however many rows match.
@@ -83,7 +93,14 @@ def digest_section(
     """
     count = rows.count()
     shown = list(rows[:limit]) if count else []
-    return DigestSection(title, count, [line(row) for row in shown], url, order)
+    return DigestSection(title, count, [line(row) for row in shown], url, key)
+
+
+def digest_section_position(section: DigestSection) -> tuple[int, str]:
+    """Sort key: the section's place in DIGEST_SECTION_ORDER, unknown keys last."""
+    if section.key in DIGEST_SECTION_ORDER:
+        return DIGEST_SECTION_ORDER.index(section.key), section.key
+    return len(DIGEST_SECTION_ORDER), section.key
 
 
 def local_date(value: dt.datetime, user) -> dt.date:
@@ -106,7 +123,7 @@ def _new_applications(programme: Programme, recipient, now: dt.datetime) -> Dige
             "applied",
         ),
         url=reverse("programmes:review", kwargs={"slug": programme.slug}),
-        order=10,
+        key="new-applications",
     )
 
 
@@ -119,7 +136,7 @@ def digest_sections_for(
         sender=Programme, programme=programme, recipient=recipient, now=now
     ):
         sections.extend(answer or [])
-    return sorted(sections, key=lambda s: s.order)
+    return sorted(sections, key=digest_section_position)
 
 
 # --- The kind --------------------------------------------------------------------------

@@ -21,4 +21,5 @@ member_next_steps = Signal()
 # `programmes.reminders.DigestSection`: counts with names and dates only, never note,
 # check-in or support text. Each receiver makes a fixed number of queries whatever the
 # programme's size (`programmes.reminders.digest_section` counts, then lists a few).
+# A section's `key` places it: the digest reads in `programmes.reminders.DIGEST_SECTION_ORDER`.
 coordinator_digest_sections = Signal()

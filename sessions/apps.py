@@ -11,9 +11,10 @@ class MentoringSessionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import privacy, receivers, reminders  # noqa: F401  (receivers connect themselves)
+        from . import privacy, receivers, reminders
 
         # The records this app holds in a person's download and account closure.
         privacy.register()
 
+        receivers.connect()
         reminders.register()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,7 +13,13 @@ from programmes.signals import member_next_steps
 from .models import Meeting
 
 
-@receiver(member_next_steps, sender=Programme, dispatch_uid="sessions-member-next-steps")
+def connect() -> None:
+    """Called from MentoringSessionsConfig.ready()."""
+    member_next_steps.connect(
+        next_meeting_steps, sender=Programme, dispatch_uid="sessions-member-next-steps"
+    )
+
+
 def next_meeting_steps(sender, *, user, programme_ids, **kwargs) -> dict:
     """A mentee's next booked meeting replaces "you are mentored by": one query."""
     upcoming = (

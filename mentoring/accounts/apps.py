@@ -10,6 +10,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account import signals as allauth_signals
+        from django.core.signals import setting_changed
+
+        from mentoring import fields
 
         from . import privacy, signals, throttle
 
@@ -17,6 +20,8 @@ class AccountsConfig(AppConfig):
         privacy.register()
 
         signals.connect()
+        # Encrypted fields cache their keys; a test that overrides them must reset them.
+        setting_changed.connect(fields.keys_changed, dispatch_uid="fields-encryption-keys")
         # Sign-in throttling: security counters in the database, lifted by the owner.
         throttle.use_security_cache()
         allauth_signals.password_reset.connect(

@@ -78,7 +78,7 @@ def quiet_pairs_section(
             rows=quiet_mentorships(programme=programme, now=now),
             line=lambda m: _line(m, recipient),
             url=reverse("programmes:manage", kwargs={"slug": programme.slug}),
-            order=30,
+            key="quiet-pairs",
         )
     ]
 

@@ -16,7 +16,14 @@ from matching.models import Mentorship
 from mentoring.notifications import preferences, registry, services
 from mentoring.notifications.models import Notification
 from programmes.models import Application, Membership, Programme
-from programmes.reminders import KIND, coordinator_digests_schedule
+from programmes.reminders import (
+    DIGEST_SECTION_ORDER,
+    KIND,
+    DigestSection,
+    coordinator_digests_schedule,
+    digest_section_position,
+    digest_sections_for,
+)
 from sessions.models import Meeting
 from tests.factories import ApplicationFactory, MembershipFactory, ProgrammeFactory, UserFactory
 
@@ -500,3 +507,16 @@ def test_sweeps_and_dispatchers_running_at_once_send_each_digest_once(
 
     assert sorted(o for run in outcomes for o in run) == ["cancelled", "sent"]
     assert len(mails_to(coordinator)) == 1
+
+
+def test_every_section_from_every_app_is_placed_by_its_name_in_the_one_order(busy, coordinator):
+    sections = digest_sections_for(programme=busy, recipient=coordinator, now=NOW)
+    assert [s.key for s in sections] == list(DIGEST_SECTION_ORDER)
+
+
+def test_a_section_the_order_does_not_name_goes_last_by_key():
+    unknown_b = DigestSection("B", 1, key="zz-unknown")
+    unknown_a = DigestSection("A", 1, key="aa-unknown")
+    known = [DigestSection(key, 1, key=key) for key in reversed(DIGEST_SECTION_ORDER)]
+    ordered = sorted([unknown_b, *known, unknown_a], key=digest_section_position)
+    assert [s.key for s in ordered] == [*DIGEST_SECTION_ORDER, "aa-unknown", "zz-unknown"]

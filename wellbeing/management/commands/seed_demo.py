@@ -2,9 +2,9 @@
 logins `make run` prints.
 
 It lives in the top app so it can seed every layer: the foundation's people and
-programmes (programmes/demo.py), then matching (matching/demo.py), then meetings
-(sessions/demo.py), then wellbeing
-(wellbeing/demo.py), in one transaction. The services it calls send no email: the
+programmes (programmes/demo/), then matching (matching/demo/), then meetings
+(sessions/demo/), then wellbeing
+(wellbeing/demo/), in one transaction. The services it calls send no email: the
 demo people's addresses do not exist, and the first `make run` should not fill the
 terminal with messages.
 """

@@ -1,5 +1,5 @@
 """The fixed content of the demo data: the two programmes, and the names, places,
-topics and phrases people's profiles are drawn from (see `programmes/demo.py`)."""
+topics and phrases people's profiles are drawn from (see `people.py`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from mentoring.vocabulary import SPECIALTIES, Framework
 
-from .models import ApplicationQuestion, Programme
+from ..models import ApplicationQuestion, Programme
 
 DEMO_DOMAIN = "demo.test"
 

@@ -26,15 +26,15 @@ from django.utils import timezone
 from mentoring.accounts.models import Profile, User
 from mentoring.vocabulary import JobRole
 from programmes.demo import DEMO_PASSWORD
-from programmes.demo_data import DEMO_DOMAIN, NORTH_WEST, PROGRAMMES, YORKSHIRE
+from programmes.demo.data import DEMO_DOMAIN, NORTH_WEST, PROGRAMMES, YORKSHIRE
 from programmes.models import Membership, Programme
 from programmes.services.programmes import team_member_add
 
-from .instruments import WHO5
-from .models import CheckIn, SupportRequest, SupportService
-from .services.checkins import checkin_record
-from .services.directory import directory_seed_defaults
-from .services.support import support_request_create
+from ..instruments import WHO5
+from ..models import CheckIn, SupportRequest, SupportService
+from ..services.checkins import checkin_record
+from ..services.directory import directory_seed_defaults
+from ..services.support import support_request_create
 
 Role = Membership.Role
 HISTORY_MONTHS = 6

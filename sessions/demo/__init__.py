@@ -1,7 +1,7 @@
 """Demo meetings: availability, held meetings with notes, agreements, upcoming meetings.
 
 `manage.py seed_demo` calls `meetings_demo_seed` after the matching demo data
-(matching/demo.py) and before wellbeing's. For every active mentorship:
+(matching/demo/) and before wellbeing's. For every active mentorship:
 
 - the mentor's meeting defaults and two weekly availability windows;
 - two or three meetings in the past, marked held, each with the mentor's note. The
@@ -30,14 +30,14 @@ from django.utils import timezone
 from matching.models import Mentorship
 from mentoring.vocabulary import TOPICS, MeetingMode
 
-from . import frameworks
-from .errors import MeetingError
-from .models import ActionItem, Meeting, MentoringAgreement, SessionNote
-from .selectors import offered_periods, zone_of
-from .services.agreements import agreement_confirm, agreement_defaults, agreement_save
-from .services.availability import defaults_set, window_add
-from .services.booking import meeting_book
-from .services.notes import note_save
+from .. import frameworks
+from ..errors import MeetingError
+from ..models import ActionItem, Meeting, MentoringAgreement, SessionNote
+from ..selectors import offered_periods, zone_of
+from ..services.agreements import agreement_confirm, agreement_defaults, agreement_save
+from ..services.availability import defaults_set, window_add
+from ..services.booking import meeting_book
+from ..services.notes import note_save
 
 # The order the frameworks rotate in, across mentorships and their meetings.
 ROTATION = ("grow", "egan", "clear", "oskar", "free")

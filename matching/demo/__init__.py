@@ -1,7 +1,7 @@
 """Demo matching data: requests, mentorships in every state and a published matching run.
 
 `manage.py seed_demo` calls `matching_demo_seed` after the foundation data
-(programmes/demo.py). Everything is made through the matching services, so the demo
+(programmes/demo/). Everything is made through the matching services, so the demo
 obeys the rules real use does (capacity, one waiting request per mentee, pairs never
 repeated). The services stamp the current time; the dates are then moved back so the
 history reads naturally (a mentorship that started months ago, a run published
@@ -36,23 +36,23 @@ from mentoring.accounts.models import User
 from mentoring.notifications.models import Notification
 from mentoring.notifications.services import subject_key
 from programmes.demo import MENTORS_PER_SCALE
-from programmes.demo_data import DEMO_DOMAIN, NORTH_WEST, YORKSHIRE
+from programmes.demo.data import DEMO_DOMAIN, NORTH_WEST, YORKSHIRE
 from programmes.models import Application, Membership, Programme
 
-from .candidates import candidates_for_programme, places_left, weights_and_rules_for
-from .engine import rank_mentors
-from .models import ClosingReview, MatchingRun, MentorRequest, Mentorship
-from .reminders import KIND_REQUEST_PENDING, REQUEST_REMINDER_AFTER
-from .selectors.runs import eligible_mentee_ids
-from .services.lifecycle import closing_review_submit, mentorship_close, mentorship_pause
-from .services.mentorships import (
+from ..candidates import candidates_for_programme, places_left, weights_and_rules_for
+from ..engine import rank_mentors
+from ..models import ClosingReview, MatchingRun, MentorRequest, Mentorship
+from ..reminders import KIND_REQUEST_PENDING, REQUEST_REMINDER_AFTER
+from ..selectors.runs import eligible_mentee_ids
+from ..services.lifecycle import closing_review_submit, mentorship_close, mentorship_pause
+from ..services.mentorships import (
     matching_settings_for,
     mentor_settings_update,
     mentorship_started_hooks,
 )
-from .services.requests import request_accept, request_create, request_decline, requests_expire
-from .services.runs import run_create, run_publish
-from .services.settings import matching_settings_update
+from ..services.requests import request_accept, request_create, request_decline, requests_expire
+from ..services.runs import run_create, run_publish
+from ..services.settings import matching_settings_update
 
 Status = MentorRequest.Status
 
