@@ -11,11 +11,13 @@ Delivery retries, backs off and dead-letters like every reminder (services.py).
 from __future__ import annotations
 
 import base64
+import contextvars
 import json
 import logging
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import make_msgid
 from functools import partial
@@ -140,9 +142,10 @@ class Outgoing:
     recipient: object = None
 
 
-def email_queue(message: EmailMessage, *, name: str, recipient=None) -> int:
-    """Write one rendered message to the outbox; returns the row's id."""
-    return emails_queue([Outgoing(message, name, recipient)])[0]
+def email_queue(message: EmailMessage, *, name: str, recipient=None) -> int | None:
+    """Write one rendered message to the outbox; returns the row's id (None: suppressed)."""
+    ids = emails_queue([Outgoing(message, name, recipient)])
+    return ids[0] if ids else None
 
 
 def emails_queue(outgoing: Iterable[Outgoing]) -> list[int]:
@@ -180,8 +183,25 @@ def emails_queue_later(items: Iterable[Later]) -> list[int]:
     )
 
 
+_suppressed = contextvars.ContextVar("emails_suppressed", default=False)
+
+
+@contextmanager
+def emails_suppressed() -> Iterator[None]:
+    """Write no email inside this block (the demo seed: its people's addresses do not
+    exist, and a first `make run` should not send them anything)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
 def _write(rows: Iterable[tuple[str, object, str, str]]) -> list[int]:
     from .models import Notification
+
+    if _suppressed.get():
+        return []
 
     now = timezone.now()
     created = Notification.objects.bulk_create(

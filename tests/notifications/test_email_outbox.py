@@ -175,6 +175,16 @@ def test_after_a_refused_hand_off_requests_stop_trying_the_broker_for_a_while(
     assert len(mail.outbox) == 4
 
 
+def test_no_email_is_written_while_emails_are_suppressed(mentee):
+    from mentoring.notifications.emails import emails_suppressed
+
+    with emails_suppressed():
+        send_email("account_closed", to=[mentee.email], context={"recipient": mentee})
+    assert rows() == []
+    send_email("account_closed", to=[mentee.email], context={"recipient": mentee})
+    assert len(rows()) == 1
+
+
 def test_the_hand_off_sends_only_the_rows_the_change_wrote(
     mentee, mentor, django_capture_on_commit_callbacks
 ):

@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +18,7 @@ from django.urls import reverse
 
 from matching.models import MatchingRun, MentorRequest, Mentorship
 from mentoring.accounts.models import MatchingPreferences, Profile, User
+from mentoring.notifications.models import Notification
 from mentoring.vocabulary import REGIONS, SPECIALTIES, Framework
 from programmes.demo import DEMO_PASSWORD, demo_seed
 from programmes.models import Application, ApplicationQuestion, Invitation, Membership, Programme
@@ -51,6 +53,17 @@ def seeded(db) -> str:
 
 def _programme(name: str) -> Programme:
     return Programme.objects.get(name=name)
+
+
+def test_seeding_sends_no_email(db, django_capture_on_commit_callbacks):
+    """The demo addresses do not exist: nothing waits in the outbox for the worker."""
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+
+    assert not Notification.objects.filter(kind__startswith="email:").exists()
+    assert not mail.outbox
+    # The bell still shows what happened to each person.
+    assert Notification.objects.filter(kind__startswith="event:").exists()
 
 
 def test_each_demo_login_signs_in_with_the_demo_password_and_no_second_factor(seeded, client):

@@ -16,16 +16,14 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from matching.demo import matching_demo_seed
 from mentoring.accounts.models import User
+from mentoring.notifications.emails import emails_suppressed
 from programmes.demo import DEMO_PASSWORD, demo_data_exists, demo_seed
 from sessions.demo import meetings_demo_seed
 from wellbeing.demo import wellbeing_demo_seed
-
-NO_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -67,9 +65,7 @@ class Command(BaseCommand):
                 "Start from an empty database to seed it again."
             )
         started = time.monotonic()
-        # The emails are queued until the transaction commits, so the commit happens
-        # inside the override.
-        with override_settings(EMAIL_BACKEND=NO_EMAIL), transaction.atomic():
+        with emails_suppressed(), transaction.atomic():
             now = timezone.now()
             foundation = demo_seed(scale=scale)
             matching = matching_demo_seed(now=now)
