@@ -46,6 +46,8 @@ def _with_totp(user) -> str:
     return secret
 
 
+# Not tests.support.pages.sign_in: this posts the real sign-in form, whose answer (and
+# the two-factor step after it) is what these tests check.
 def _sign_in(client, user):
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302

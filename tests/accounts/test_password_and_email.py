@@ -18,6 +18,8 @@ def maya(db):
     return UserFactory(email="maya@example.org", full_name="Dr Maya Mentor")
 
 
+# Not tests.support.pages.sign_in: this posts the real sign-in form with any address and
+# password, and returns its answer, since a wrong password is what some tests check.
 def _sign_in(client, email="maya@example.org", password=PASSWORD):
     return client.post(reverse("account_login"), {"login": email, "password": password})
 

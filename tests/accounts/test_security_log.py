@@ -69,6 +69,8 @@ def security_log(caplog):
     logger.removeHandler(caplog.handler)
 
 
+# Not tests.support.pages.sign_in: this posts the real sign-in form with any password,
+# since the security log records the form's successes and failures.
 def _sign_in(client, email, password=PASSWORD):
     return client.post(reverse("account_login"), {"login": email, "password": password})
 

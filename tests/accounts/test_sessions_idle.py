@@ -23,6 +23,8 @@ def _after(minutes: float) -> dt.datetime:
     return START + dt.timedelta(minutes=minutes)
 
 
+# Not tests.support.pages.sign_in: this signs in through the real sign-in form (and checks
+# its answer), the way a browser starts the session these tests let go idle.
 def _sign_in(client, user) -> None:
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302

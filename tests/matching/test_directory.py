@@ -8,7 +8,7 @@ from django.urls import reverse
 from matching.models import DeclaredConflict, MentorRequest, Mentorship
 from programmes.models import Programme
 from tests.accounts.test_privacy import assert_preferences_hidden, give_distinctive_preferences
-from tests.factories import PASSWORD
+from tests.support.pages import sign_in
 
 from .mentoring_setup import ask, make_mentee, make_mentor, mentorship, settings_of
 
@@ -23,11 +23,6 @@ def mentor_url(programme, mentor) -> str:
     return reverse(
         "matching:mentor_detail", kwargs={"slug": programme.slug, "mentor_id": mentor.pk}
     )
-
-
-def sign_in(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

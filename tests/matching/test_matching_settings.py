@@ -1,19 +1,15 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from matching.errors import MatchingError
 from matching.models import MatchingSettings
 from matching.services.mentorships import matching_settings_for
 from matching.services.settings import matching_settings_update
+from tests.support.pages import messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

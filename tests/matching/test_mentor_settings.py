@@ -8,7 +8,7 @@ from django.urls import reverse
 from matching.errors import MatchingError
 from matching.services.mentorships import mentor_settings_update
 from programmes.models import Membership
-from tests.factories import PASSWORD
+from tests.support.pages import sign_in
 
 from .mentoring_setup import make_mentee, make_mentor, mentorship
 
@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db
 
 def settings_url(programme) -> str:
     return reverse("matching:mentor_settings", kwargs={"slug": programme.slug})
-
-
-def sign_in(client, user):
-    client.logout()
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def membership_of(mentor) -> Membership:

@@ -13,18 +13,12 @@ from matching.services.lifecycle import closing_review_submit, mentorship_close
 from matching.services.mentorships import mentorship_create
 from matching.services.requests import request_accept
 from tests.accounts.test_privacy import assert_preferences_hidden, give_distinctive_preferences
-from tests.factories import PASSWORD
+from tests.support.pages import sign_in
 
 from .mentoring_setup import ask, make_mentee, make_mentor, mentorship
 
 pytestmark = pytest.mark.django_db
 Status = Mentorship.Status
-
-
-def sign_in(client, user):
-    client.logout()
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def url(name: str, pk: int) -> str:

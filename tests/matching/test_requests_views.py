@@ -10,18 +10,12 @@ from django.utils import timezone
 
 from matching.models import MentorRequest, Mentorship
 from tests.accounts.test_privacy import assert_preferences_hidden, give_distinctive_preferences
-from tests.factories import PASSWORD
+from tests.support.pages import sign_in
 
 from .mentoring_setup import ask, make_mentee, make_mentor, mentorship, settings_of
 
 pytestmark = pytest.mark.django_db
 Status = MentorRequest.Status
-
-
-def sign_in(client, user):
-    client.logout()
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def url(name: str, **kwargs) -> str:

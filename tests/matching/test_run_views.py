@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
@@ -16,12 +15,9 @@ from tests.matching.runs_setup import (
     two_by_two,
     with_private_preferences,
 )
+from tests.support.pages import messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def url(name: str, programme, **kwargs) -> str:

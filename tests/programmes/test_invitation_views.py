@@ -5,7 +5,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -17,6 +16,7 @@ from django.utils.http import urlencode
 from programmes.models import Invitation, Membership
 from programmes.services.invitations import INVITATION_LIFETIME, invitation_create
 from tests.factories import ProfileFactory, UserFactory
+from tests.support.pages import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,6 @@ EXPECTED = {
     "outsider": 404,
     "anonymous": "login",
 }
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def invite(programme, by, email="new.person@example.org", role="mentee", **kwargs):

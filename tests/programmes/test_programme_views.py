@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,14 +13,11 @@ from tests.factories import (
     ProgrammeFactory,
     UserFactory,
 )
+from tests.support.pages import messages_of
 
 pytestmark = pytest.mark.django_db
 
 Status = Programme.Status
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def form_data(**overrides) -> dict:

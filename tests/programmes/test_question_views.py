@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from programmes.models import ApplicationQuestion
+from tests.support.pages import messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from types import SimpleNamespace
 
 import pytest
 from django import forms
-from django.contrib.messages import get_messages
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -29,13 +28,10 @@ from programmes.errors import ProgrammeError
 from programmes.models import ApplicationQuestion, Membership, Programme
 from sessions.errors import MeetingError
 from sessions.models import AvailabilityWindow
+from tests.support.pages import messages_of
 from wellbeing.models import CheckIn, SupportService
 
 pytestmark = pytest.mark.django_db
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def _slug(programme: Programme) -> dict:

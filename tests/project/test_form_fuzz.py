@@ -192,6 +192,8 @@ def actor_for(key: str, w):
     return None  # public pages: as a visitor who is not signed in
 
 
+# Not tests.support.pages.sign_in: the fuzz also runs as a visitor who is not signed in
+# (user None), and force_login skips hashing the password for each of its many sign-ins.
 def sign_in_as(client, user) -> None:
     client.logout()
     if user is not None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from matching.models import Mentorship
 from sessions.models import AvailabilityWindow, Meeting
-from tests.factories import PASSWORD, MembershipFactory, ProfileFactory, UserFactory
+from tests.factories import MembershipFactory, ProfileFactory, UserFactory
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 UTC = dt.UTC
@@ -18,12 +18,6 @@ _numbers = itertools.count(1)
 
 # Thursday 15 October 2026, 08:00 in London (BST). The clocks go back on Sunday 25th.
 NOW = dt.datetime(2026, 10, 15, 7, 0, tzinfo=UTC)
-
-
-def sign_in(client, user):
-    client.logout()
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def person(programme, role: str, *, time_zone: str = "Europe/London"):

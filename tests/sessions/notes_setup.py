@@ -11,15 +11,9 @@ from django.utils import timezone
 from matching.models import Mentorship
 from programmes.models import Membership
 from sessions.models import Meeting
-from tests.factories import PASSWORD, MembershipFactory, ProfileFactory, UserFactory
+from tests.factories import MembershipFactory, ProfileFactory, UserFactory
 
 _numbers = itertools.count(1)
-
-
-def sign_in(client, user):
-    client.logout()
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def person(programme, role: str, **profile):

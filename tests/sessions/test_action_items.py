@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from programmes.models import Membership
 from sessions.models import ActionItem
+from tests.support.pages import sign_in
 
 from .notes_setup import (  # noqa: F401
     make_mentorship,
@@ -17,7 +18,6 @@ from .notes_setup import (  # noqa: F401
     pair,
     past_meeting,
     person,
-    sign_in,
 )
 
 pytestmark = pytest.mark.django_db

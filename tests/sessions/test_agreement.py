@@ -9,8 +9,9 @@ from django.urls import reverse
 from sessions.errors import MeetingError
 from sessions.models import MentoringAgreement
 from sessions.services.agreements import agreement_confirm, agreement_defaults, agreement_save
+from tests.support.pages import sign_in
 
-from .notes_setup import other_pair, pair, sign_in  # noqa: F401
+from .notes_setup import other_pair, pair  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

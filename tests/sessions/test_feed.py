@@ -12,8 +12,9 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from sessions.models import CalendarFeed, Meeting
+from tests.support.pages import sign_in
 
-from .booking_setup import NOW, london, make_mentorship, meeting_at, person, sign_in
+from .booking_setup import NOW, london, make_mentorship, meeting_at, person
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 from sessions.errors import MeetingError
 from sessions.models import Meeting, MeetingFeedback
 from sessions.services.feedback import feedback_record, feedback_token
+from tests.support.pages import sign_in
 
-from .booking_setup import NOW, make_mentorship, meeting_at, person, sign_in
+from .booking_setup import NOW, make_mentorship, meeting_at, person
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,9 @@ from sessions.services.booking import (
     meeting_reschedule,
     meeting_respond,
 )
+from tests.support.pages import sign_in
 
-from .booking_setup import NOW, london, make_mentorship, monday_mornings, sign_in
+from .booking_setup import NOW, london, make_mentorship, monday_mornings
 
 pytestmark = pytest.mark.django_db
 Status = Meeting.Status

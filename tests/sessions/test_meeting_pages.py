@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from sessions.models import AgendaItem, AvailabilityWindow, Meeting, MeetingDefaults
+from tests.support.pages import sign_in
 
 from .booking_setup import (
     NOW,
@@ -17,7 +18,6 @@ from .booking_setup import (
     meeting_at,
     monday_mornings,
     person,
-    sign_in,
 )
 
 pytestmark = pytest.mark.django_db

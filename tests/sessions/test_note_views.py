@@ -8,13 +8,13 @@ from django.urls import reverse
 
 from sessions.models import ActionItem, Meeting, Reflection, SessionNote
 from sessions.services.notes import note_save, reflection_save
+from tests.support.pages import sign_in
 
 from .notes_setup import (  # noqa: F401
     make_meeting,
     other_pair,
     pair,
     past_meeting,
-    sign_in,
 )
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from django.urls import reverse
 from sessions.models import Meeting
 from sessions.selectors.notes import stage_progress
 from sessions.services.notes import note_save
+from tests.support.pages import sign_in
 
-from .notes_setup import make_meeting, pair, sign_in  # noqa: F401
+from .notes_setup import make_meeting, pair  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from matching.models import Mentorship
@@ -23,10 +22,6 @@ _numbers = itertools.count(1)
 VERY_LOW_ANSWERS = [2, 2, 1, 1, 1]
 LOW_ANSWERS = [2, 2, 2, 2, 2]
 NOT_LOW_ANSWERS = [4, 4, 3, 3, 3]
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def is_login_redirect(response) -> bool:

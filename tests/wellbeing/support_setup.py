@@ -10,16 +10,10 @@ from django.utils import timezone
 
 from matching.models import MentorRequest, Mentorship
 from programmes.models import Membership, Programme
-from tests.factories import PASSWORD, MembershipFactory, ProfileFactory, UserFactory
+from tests.factories import MembershipFactory, ProfileFactory, UserFactory
 from wellbeing.models import CheckIn, Referral, SupportRequest, SupportService
 
 _numbers = itertools.count(1)
-
-
-def sign_in(client, user):
-    client.logout()
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def make_member(programme: Programme, role: str, *, name: str = "", email: str = ""):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.support.pages import sign_in
 from wellbeing.models import AccessLog
 
-from .support_setup import make_member, make_support_request, make_welfare_lead, sign_in
+from .support_setup import make_member, make_support_request, make_welfare_lead
 
 pytestmark = pytest.mark.django_db
 URL = reverse("wellbeing:access_log")

@@ -18,6 +18,7 @@ from matching.models import Mentorship
 from programmes.errors import ProgrammeError
 from programmes.models import Membership
 from tests.factories import MembershipFactory
+from tests.support.pages import messages_of
 from tests.wellbeing.checkin_setup import (
     LOW_ANSWERS,
     NOT_LOW_ANSWERS,
@@ -28,7 +29,6 @@ from tests.wellbeing.checkin_setup import (
     make_mentorship,
     make_person,
     mentorship,  # noqa: F401 (fixture)
-    messages_of,
     other_welfare_lead,  # noqa: F401 (fixture)
     welfare_lead,  # noqa: F401 (fixture)
 )

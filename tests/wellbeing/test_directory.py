@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from programmes.errors import ProgrammeError
 from programmes.models import Membership
+from tests.support.pages import messages_of
 from tests.wellbeing.checkin_setup import (
     is_login_redirect,
     make_person,
-    messages_of,
     other_welfare_lead,  # noqa: F401 (fixture)
     welfare_lead,  # noqa: F401 (fixture)
 )

@@ -16,6 +16,7 @@ from mentoring.accounts.models import MatchingPreferences, Profile, User
 from mentoring.privacy import FORMER_MEMBER, former_member_email
 from programmes.models import Application, Invitation, Membership
 from tests.factories import PASSWORD, ApplicationFactory, MembershipFactory, UserFactory
+from tests.support.pages import sign_in
 from wellbeing.models import AccessLog, CheckIn, Referral, SupportRequest
 
 from .support_setup import (
@@ -27,7 +28,6 @@ from .support_setup import (
     make_referral,
     make_support_request,
     make_welfare_lead,
-    sign_in,
 )
 
 pytestmark = pytest.mark.django_db

@@ -14,6 +14,7 @@ from mentoring.accounts.models import MatchingPreferences, Profile
 from mentoring.privacy import SECTIONS
 from programmes.models import Membership
 from tests.factories import ApplicationFactory
+from tests.support.pages import sign_in
 from wellbeing.models import AccessLog
 from wellbeing.services.privacy import data_export_build
 
@@ -26,7 +27,6 @@ from .support_setup import (
     make_service,
     make_support_request,
     make_welfare_lead,
-    sign_in,
 )
 
 pytestmark = pytest.mark.django_db

@@ -20,9 +20,10 @@ from sessions.models import (
     Reflection,
     SessionNote,
 )
+from tests.support.pages import sign_in
 from wellbeing.services.privacy import data_export_build, export_data
 
-from .support_setup import make_member, make_mentorship, sign_in
+from .support_setup import make_member, make_mentorship
 from .test_export import URL, download
 
 pytestmark = pytest.mark.django_db

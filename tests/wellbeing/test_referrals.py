@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from matching.models import Mentorship
+from tests.support.pages import sign_in
 from wellbeing.models import AccessLog, Referral, SupportRequest
 
 from .support_setup import (
@@ -17,7 +18,6 @@ from .support_setup import (
     make_referral,
     make_service,
     make_welfare_lead,
-    sign_in,
 )
 
 pytestmark = pytest.mark.django_db

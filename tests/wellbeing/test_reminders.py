@@ -14,8 +14,8 @@ from mentoring.notifications import preferences
 from mentoring.notifications.models import Notification, NotificationPreference
 from programmes.models import Membership, Programme
 from tests.factories import MembershipFactory, ProgrammeFactory
-from tests.sessions.booking_setup import sign_in
-from tests.wellbeing.checkin_setup import check_in, is_login_redirect, make_person, messages_of
+from tests.support.pages import messages_of, sign_in
+from tests.wellbeing.checkin_setup import check_in, is_login_redirect, make_person
 from wellbeing.models import WellbeingSettings
 from wellbeing.reminders import (
     KIND,

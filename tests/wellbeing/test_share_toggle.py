@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.support.pages import messages_of
 from tests.wellbeing.checkin_setup import (
     check_in,
     close,
@@ -16,7 +17,6 @@ from tests.wellbeing.checkin_setup import (
     make_mentorship,
     make_person,
     mentorship,  # noqa: F401 (fixture)
-    messages_of,
     other_mentor,  # noqa: F401 (fixture)
     welfare_lead,  # noqa: F401 (fixture)
 )

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from programmes.models import Membership
 from tests.factories import MembershipFactory
+from tests.support.pages import sign_in
 from wellbeing.models import AccessLog, SupportRequest
 
 from .support_setup import (
@@ -17,7 +18,6 @@ from .support_setup import (
     make_mentorship,
     make_support_request,
     make_welfare_lead,
-    sign_in,
 )
 
 pytestmark = pytest.mark.django_db
