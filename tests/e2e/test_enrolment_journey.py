@@ -9,7 +9,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from programmes.models import Application, Membership
-from tests.e2e.conftest import PHONE, login
+from tests.e2e.conftest import PHONE, assert_no_sideways_scroll, login
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -106,7 +106,4 @@ def test_the_journey_pages_fit_a_phone_screen(new_page, screenshot, programme, m
     ]:
         page.goto(url)
         screenshot(page, name)
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{url} scrolls sideways by {overflow}px on a phone"
+        assert_no_sideways_scroll(page)

@@ -16,18 +16,11 @@ from playwright.sync_api import expect
 
 from matching.models import MatchingRun, Mentorship, ProposedPair
 from programmes.models import Programme
-from tests.e2e.conftest import PHONE, login
+from tests.e2e.conftest import PHONE, assert_no_sideways_scroll, login
 from tests.factories import PASSWORD
 from tests.matching.runs_setup import mentee_in, mentor_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _no_sideways_scroll(page) -> None:
-    scroll, client = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert scroll <= client, f"{page.url} scrolls sideways on a phone ({scroll} > {client})"
 
 
 def _flash(page):
@@ -53,7 +46,7 @@ def test_a_mentee_requests_the_recommended_mentor_who_accepts(
     login(phone, mentee.email, PASSWORD)
     phone.goto(f"/programmes/{programme.slug}/mentors/")
     expect(phone.get_by_role("heading", name="Find a mentor")).to_be_visible()
-    _no_sideways_scroll(phone)
+    assert_no_sideways_scroll(phone)
     screenshot(phone, "matching-directory-phone")
 
     page = new_page()
@@ -107,7 +100,7 @@ def test_a_mentee_requests_the_recommended_mentor_who_accepts(
     )
     phone.goto(f"/mentoring/mentorships/{mentorship.pk}/")
     expect(phone.get_by_role("heading", name=f"Mentored by {mentor.full_name}")).to_be_visible()
-    _no_sideways_scroll(phone)
+    assert_no_sideways_scroll(phone)
     screenshot(phone, "matching-mentorship-phone")
 
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from matching.models import Mentorship
 from sessions.models import ActionItem, AvailabilityWindow, Meeting, SessionNote
-from tests.e2e.conftest import PHONE, login
+from tests.e2e.conftest import PHONE, assert_no_sideways_scroll, login
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -22,13 +22,6 @@ SUMMARY = "We set a goal for the fellowship application"
 PRIVATE = "Seemed tired; check in about the rota"
 GOAL = "Apply for the fellowship this year"
 ACTIONS = ("Email the fellowship lead", "Share the leadership course link")
-
-
-def _no_sideways_scroll(page) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px on a phone"
 
 
 def _setup(programme, mentor, mentee) -> Mentorship:
@@ -65,7 +58,7 @@ def test_a_booked_meeting_is_held_noted_and_read_by_each_person_as_allowed(
     login(phone, mentee.email, PASSWORD)
     phone.goto(book_url)
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Book a meeting")
-    _no_sideways_scroll(phone)
+    assert_no_sideways_scroll(phone)
     screenshot(phone, "meetings-book-phone")
 
     # The mentee books the first open time.

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from mentoring.notifications import preferences, services
 from mentoring.notifications.models import Notification
 from sessions.services.reminders import meeting_reminders_schedule
-from tests.e2e.conftest import PHONE, login
+from tests.e2e.conftest import PHONE, assert_no_sideways_scroll, login
 from tests.factories import PASSWORD
 from tests.sessions.booking_setup import make_mentorship, meeting_at
 
@@ -82,8 +82,5 @@ def test_a_reminder_reaches_the_bell_and_the_person_chooses_how_to_get_them(
     phone = new_page(PHONE)
     login(phone, mentee.email, PASSWORD)
     phone.goto("/notifications/")
-    overflow = phone.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
+    assert_no_sideways_scroll(phone)
     screenshot(phone, "notifications-list-phone")
