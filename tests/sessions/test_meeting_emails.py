@@ -19,7 +19,7 @@ from sessions.services.booking import (
     meeting_reschedule,
     meeting_respond,
 )
-from tests.support.pages import sign_in
+from tests.support.pages import messages_of, sign_in
 
 from .booking_setup import NOW, london, make_mentorship, monday_mornings
 
@@ -172,7 +172,13 @@ def test_only_the_person_asked_can_answer(client, request, proposal, mentor, who
     user = mentor if who == "other" else request.getfixturevalue(who)
     sign_in(client, user)
     response = _respond(client, proposal, {"answer": "decline"})
-    assert response.status_code in (302, 404)
+    if who == "other":  # the mentor who proposed it is sent back to the meeting
+        assert response.status_code == 302
+        detail = reverse("meetings:meeting_detail", kwargs={"pk": proposal.pk})
+        assert response["Location"] == detail
+        assert messages_of(response) == ["The other person answers a time you proposed."]
+    else:  # people outside the pair are told it does not exist
+        assert response.status_code == 404
     proposal.refresh_from_db()
     assert proposal.status == Status.PROPOSED
 
