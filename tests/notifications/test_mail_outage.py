@@ -121,7 +121,7 @@ def test_an_action_that_emails_answers_normally_with_the_mail_server_down(
         with django_capture_on_commit_callbacks(execute=True):
             response, addressee = action(client, cast)
 
-        assert response.status_code in (200, 302), response.content[:500]
+        assert response.status_code == 302, response.content[:500]
         waiting = list(email_rows())
         assert waiting, "the action wrote its emails to the outbox"
         assert {r.status for r in waiting} == {Status.PENDING}
@@ -170,7 +170,7 @@ def test_the_request_only_writes_rows_and_hands_them_to_the_broker(
             django_capture_on_commit_callbacks(execute=True),
         ):
             response, _ = action(client, cast)
-    assert response.status_code in (200, 302)
+    assert response.status_code == 302
     assert sent == []
     handed = [pk for call in published for pk in call["args"][0]]
     assert sorted(handed) == [r.pk for r in email_rows()]
